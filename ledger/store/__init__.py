@@ -1,0 +1,1 @@
+"""Storage: engine and transactions, models, schema version, migrations, audit chain."""

@@ -1,0 +1,297 @@
+"""Create, upgrade, inspect, check and back up a ledger. Alembic is imported only here."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+import ledger
+from ledger.errors import LedgerError, SchemaMismatch, StorageError
+from ledger.store import audit
+from ledger.store import models as m
+from ledger.store.engine import APPLICATION_ID, Store
+from ledger.store.schema import SCHEMA_HEAD, current_revision, ensure_current, user_tables
+from ledger.store.types import utcnow
+
+
+def migrations_dir() -> Path:
+    """The Alembic folder: inside the installed package, or at the top of a checkout."""
+    packaged = Path(ledger.__file__).resolve().parent / "migrations"
+    if (packaged / "env.py").is_file():
+        return packaged
+    return Path(ledger.__file__).resolve().parent.parent / "migrations"
+
+
+def alembic_config(conn: Connection | None = None) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    if conn is not None:
+        cfg.attributes["connection"] = conn
+    return cfg
+
+
+def script_directory() -> Any:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def is_known_revision(rev: str) -> bool:
+    from alembic.util.exc import CommandError
+
+    try:
+        return script_directory().get_revision(rev) is not None
+    except CommandError:
+        return False
+
+
+def _migrate(store: Store, target: str, *, downgrade: bool = False) -> None:
+    """Run Alembic inside one write transaction with foreign keys off, checked before commit."""
+    from alembic import command
+
+    with store.raw_connection(foreign_keys=False) as conn:
+        conn = conn.execution_options(ledger_write=True)
+        with conn.begin():
+            cfg = alembic_config(conn)
+            if downgrade:
+                command.downgrade(cfg, target)
+            else:
+                command.upgrade(cfg, target)
+            if store.is_sqlite:
+                bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if bad:
+                    raise StorageError(
+                        f"migration to {target} left {len(bad)} dangling foreign keys; "
+                        "nothing was changed"
+                    )
+                conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+
+
+def init(store: Store, actor: str) -> str:
+    """A new ledger at the newest schema. Refuses anything that already holds data."""
+    if store.path is not None and store.path.exists() and store.path.stat().st_size > 0:
+        raise LedgerError(f"{store.path} already exists and is not empty; init touches only "
+                          "new or empty files (use `ledger db upgrade` for an older ledger)")
+    if store.path is None:
+        with store.read() as conn:
+            tables = user_tables(conn)
+        if tables:
+            raise LedgerError(f"{store.location} already holds tables ({', '.join(tables[:5])}); "
+                              "init touches only an empty database")
+    try:
+        _migrate(store, "head")
+        with store.write() as conn:
+            audit.append(conn, actor=actor, action="db.init", entity="ledger", entity_id=None,
+                         claim_id=None, before=None, after={"schema": SCHEMA_HEAD,
+                                                            "tool": ledger.__version__})
+    except BaseException:
+        if store.path is not None and store.path.exists():
+            store.dispose()
+            store.path.unlink()  # we created it a moment ago: leave nothing half-made
+        raise
+    return SCHEMA_HEAD
+
+
+@dataclass
+class UpgradeResult:
+    before: str | None
+    after: str
+    backup: Path | None
+
+
+def upgrade(store: Store, target: str = "head") -> UpgradeResult:
+    """Back up, then migrate in one transaction; any failure leaves the file as it was."""
+    with store.read() as conn:
+        rev = current_revision(conn)
+        tables = user_tables(conn) if rev is None else []
+    if rev is None:
+        if tables:
+            raise SchemaMismatch(f"{store.location} is not a ledger: it holds other tables and "
+                                 "no ledger schema version")
+        raise SchemaMismatch(f"{store.location} is empty: run `ledger db init`")
+    if not is_known_revision(rev):
+        raise SchemaMismatch(
+            f"{store.location} was upgraded by a newer ledger (schema {rev}); upgrade ledger"
+        )
+    head = script_directory().get_current_head()
+    if target == "head" and rev == head:
+        return UpgradeResult(rev, rev, None)
+    backup_path = None
+    if store.is_sqlite:
+        assert store.path is not None
+        stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+        backup_path = store.path.with_name(f"{store.path.name}.{rev}.{stamp}.bak")
+        backup(store, backup_path)
+    _migrate(store, target)
+    with store.read() as conn:
+        after = current_revision(conn)
+    return UpgradeResult(rev, str(after), backup_path)
+
+
+def downgrade(store: Store, target: str) -> None:
+    _migrate(store, target, downgrade=True)
+
+
+def backup(store: Store, dest: Path) -> Path:
+    """A consistent online copy, written beside DEST, verified, then moved into place."""
+    dest = Path(dest).expanduser().resolve()
+    if dest.exists():
+        raise LedgerError(f"{dest} already exists; backup never overwrites a file")
+    if not dest.parent.is_dir():
+        raise LedgerError(f"folder {dest.parent} does not exist")
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    try:
+        if store.is_sqlite:
+            with store.raw_connection() as conn:
+                source = conn.connection.driver_connection
+                target = sqlite3.connect(tmp)
+                try:
+                    source.backup(target)  # one step: a consistent snapshot under a read lock
+                    ok = target.execute("PRAGMA quick_check").fetchone()[0]
+                    if ok != "ok":
+                        raise StorageError(f"backup copy failed its check: {ok}")
+                finally:
+                    target.close()
+        else:
+            copy_into_new_sqlite(store, tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        if dest.exists():
+            raise LedgerError(f"{dest} appeared while the backup ran; not overwriting it")
+        os.replace(tmp, dest)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return dest
+
+
+def copy_into_new_sqlite(src: Store, path: Path) -> None:
+    dst = Store(str(path), create=True)
+    try:
+        copy_ledger(src, dst)
+    finally:
+        dst.dispose()
+
+
+def copy_ledger(src: Store, dst: Store) -> dict[str, int]:
+    """Copy every row of SRC into a new ledger at DST, in one snapshot and one transaction."""
+    with src.read() as sconn:
+        ensure_current(sconn, src.location)
+    if dst.path is not None and dst.path.exists() and dst.path.stat().st_size > 0:
+        raise LedgerError(f"{dst.path} already exists; copy writes only to a new ledger")
+    _migrate(dst, "head")
+    counts: dict[str, int] = {}
+    with src.engine.connect() as sconn:
+        if not src.is_sqlite:
+            sconn = sconn.execution_options(isolation_level="REPEATABLE READ")
+        with sconn.begin(), dst.write() as dconn:
+            for name in m.TABLES_IN_LOAD_ORDER:
+                table = m.Base.metadata.tables[name]
+                order = [c for c in table.primary_key.columns]
+                rows = [dict(r) for r in sconn.execute(select(table).order_by(*order)).mappings()]
+                if rows:
+                    dconn.execute(table.insert(), rows)
+                counts[name] = len(rows)
+            if not dst.is_sqlite:
+                reset_sequences(dconn)
+    return counts
+
+
+def reset_sequences(conn: Connection) -> None:
+    """After inserting explicit ids on PostgreSQL, move each serial past the largest id."""
+    for name in m.TABLES_IN_LOAD_ORDER:
+        table = m.Base.metadata.tables[name]
+        if "id" in table.c and table.c.id.autoincrement is not False:
+            conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
+            )
+
+
+@dataclass
+class Status:
+    location: str
+    backend: str
+    revision: str | None
+    expected: str
+    journal_mode: str | None
+    filesystem: str | None
+    network: bool
+    size_bytes: int | None
+    counts: dict[str, int] = field(default_factory=dict)
+    sqlite_version: str | None = None
+
+
+def status(store: Store) -> Status:
+    from ledger.store import fs
+
+    with store.read() as conn:
+        rev = current_revision(conn)
+        counts: dict[str, int] = {}
+        if rev == SCHEMA_HEAD:
+            for name in m.TABLES_IN_LOAD_ORDER:
+                table = m.Base.metadata.tables[name]
+                counts[name] = int(
+                    conn.execute(select(func.count()).select_from(table)).scalar_one()
+                )
+    return Status(
+        location=store.location,
+        backend=store.dialect,
+        revision=rev,
+        expected=SCHEMA_HEAD,
+        journal_mode=store.journal_mode(),
+        filesystem=fs.filesystem_type(store.path) if store.path else None,
+        network=store.network,
+        size_bytes=store.path.stat().st_size if store.path else None,
+        counts=counts,
+        sqlite_version=sqlite3.sqlite_version if store.is_sqlite else None,
+    )
+
+
+def check(store: Store, *, full: bool = True) -> list[str]:
+    """Every problem found: storage integrity, foreign keys, schema drift, audit chain."""
+    problems: list[str] = []
+    if store.is_sqlite:
+        with store.raw_connection() as conn:
+            pragma = "integrity_check" if full else "quick_check"
+            rows = conn.connection.driver_connection.execute(f"PRAGMA {pragma}").fetchall()
+            if [r[0] for r in rows] != ["ok"]:
+                problems += [f"integrity: {r[0]}" for r in rows]
+            for table, rowid, parent, _fk in conn.connection.driver_connection.execute(
+                "PRAGMA foreign_key_check"
+            ).fetchall():
+                problems.append(f"foreign key: {table} row {rowid} points at a missing {parent}")
+    with store.read() as conn:
+        try:
+            ensure_current(conn, store.location)
+        except SchemaMismatch as exc:
+            return problems + [str(exc)]
+        problems += [f"schema: {d}" for d in schema_drift(conn)]
+        problems += [f"audit: {p}" for p in audit.verify(conn)]
+    return problems
+
+
+def schema_drift(conn: Connection) -> list[str]:
+    """Differences between the database and the models, as Alembic autogenerate sees them."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+    diffs = compare_metadata(ctx, m.Base.metadata)
+    return [_describe(d) for d in diffs]
+
+
+def _describe(diff: Any) -> str:
+    if isinstance(diff, tuple):
+        kind = diff[0]
+        rest = [getattr(x, "name", None) or str(x) for x in diff[1:3]]
+        return f"{kind} {' '.join(str(r) for r in rest)}".strip()
+    return "; ".join(_describe(d) for d in diff)

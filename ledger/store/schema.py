@@ -1,0 +1,49 @@
+"""Is this database a ledger at the schema this tool speaks? Cheap on the happy path.
+
+``SCHEMA_HEAD`` is the newest migration; a test keeps it equal to Alembic's head, so opening a
+ledger reads one row and imports no Alembic unless the revisions differ.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
+
+from ledger.errors import SchemaMismatch
+
+SCHEMA_HEAD = "0002"
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The stamped revision, or None when the database has no ledger schema at all."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def user_tables(conn: Connection) -> list[str]:
+    return sorted(inspect(conn).get_table_names())
+
+
+def ensure_current(conn: Connection, location: str) -> None:
+    """Refuse, in one sentence, a database this tool must not read or write."""
+    rev = current_revision(conn)
+    if rev == SCHEMA_HEAD:
+        return
+    if rev is None:
+        if not user_tables(conn):
+            raise SchemaMismatch(f"{location} is empty: run `ledger db init` to create a ledger")
+        raise SchemaMismatch(
+            f"{location} is not a ledger: it holds other tables and no ledger schema version"
+        )
+    from ledger.store.migrate import is_known_revision
+
+    if is_known_revision(rev):
+        raise SchemaMismatch(
+            f"{location} is older than this ledger (schema {rev}, needs {SCHEMA_HEAD}): "
+            "run `ledger db upgrade` (it takes a backup first)"
+        )
+    raise SchemaMismatch(
+        f"{location} was upgraded by a newer ledger (schema {rev}, this ledger knows up to "
+        f"{SCHEMA_HEAD}): upgrade ledger before using this file"
+    )
