@@ -1,0 +1,1 @@
+"""Pure logic without I/O: dates, probabilities and phrases, scoring."""

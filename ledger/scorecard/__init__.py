@@ -1,0 +1,1 @@
+"""Scorecards: report queries over the store and their renderers."""
