@@ -111,9 +111,13 @@ def root(
     ctx.call_on_close(state.close)
 
 
+from ledger.cli import claims as _claims  # noqa: E402
 from ledger.cli import db as _db  # noqa: E402
+from ledger.cli import views as _views  # noqa: E402
 
-app.add_typer(_db.app, name="db")
+_claims.register(app)
+_views.register(app)
+app.add_typer(_db.app, name="db", rich_help_panel="Database")
 
 
 def main() -> None:
