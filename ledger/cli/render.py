@@ -51,6 +51,28 @@ def table(rows: Sequence[dict[str, Any]], fmt: Format | str, columns: Sequence[s
                     disable_numparse=True)
 
 
+def fitted(rows: Sequence[dict[str, Any]], columns: Sequence[str], shrink: str,
+           width: int = 100, caps: dict[str, int] | None = None) -> str:
+    """A text table no wider than ``width``: long cells are cut, ``shrink`` first."""
+    caps = dict(caps or {})
+    limit = caps.get(shrink, 60)
+    while True:
+        cut = [{c: _cut(r.get(c), caps.get(c) if c != shrink else limit) for c in columns}
+               for r in rows]
+        out = table(cut, Format.text, columns, maxwidth=None)
+        over = max((len(line) for line in out.splitlines()), default=0) - width
+        if over <= 0 or limit <= 8:
+            return out
+        limit = max(8, limit - over)
+
+
+def _cut(value: Any, w: int | None) -> Any:
+    if w is None or value is None:
+        return value
+    text = _cell(value, None)
+    return text if len(text) <= w else text[: w - 1] + "…"
+
+
 def _cell(value: Any, maxwidth: int | None) -> str:
     if value is None:
         return ""

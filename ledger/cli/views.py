@@ -13,26 +13,14 @@ LIST_FULL = ["id", "key", "status", "author", "made", "due", "known", "p", "subj
              "version", "statement"]
 
 
-def _short(rows: list[dict[str, Any]], widths: dict[str, int]) -> list[dict[str, Any]]:
-    out = []
-    for r in rows:
-        r = dict(r)
-        for col, w in widths.items():
-            v = r.get(col)
-            if isinstance(v, str) and len(v) > w:
-                r[col] = v[: w - 1] + "…"
-        out.append(r)
-    return out
-
-
 def list_(
     ctx: typer.Context,
     status: Optional[str] = typer.Option(None, "--status", help="open, due, overdue, withdrawn, "
                                          "true, false, ambiguous, annulled, resolved, unresolved."),
-    author: Optional[str] = typer.Option(None, "--author"),
-    tag: Optional[str] = typer.Option(None, "--tag"),
-    subject: Optional[str] = typer.Option(None, "--subject"),
-    due_before: Optional[str] = typer.Option(None, "--due-before", help="A date."),
+    author: Optional[str] = typer.Option(None, "--author", help="Only claims by this analyst."),
+    tag: Optional[str] = typer.Option(None, "--tag", help="Only claims with this tag."),
+    subject: Optional[str] = typer.Option(None, "--subject", help="Only claims on this subject."),
+    due_before: Optional[str] = typer.Option(None, "--due-before", help="Only claims due before this date."),
     fmt: Format = typer.Option(Format.text, "--format", help="Output format."),
 ) -> None:
     """List claims with their status and the author's latest probability."""
@@ -50,11 +38,10 @@ def list_(
 
 
 def _emit(rows: list[dict[str, Any]], fmt: Format, text_cols: list[str], full_cols: list[str]) -> None:
-    from ledger.cli.render import table
+    from ledger.cli.render import fitted, table
 
     if fmt is Format.text:
-        typer.echo(table(_short(rows, {"key": 26, "author": 14, "statement": 30}), fmt, text_cols,
-                         maxwidth=None))
+        typer.echo(fitted(rows, text_cols, "statement", caps={"key": 26, "author": 14}))
     else:
         typer.echo(table(rows, fmt, full_cols))
 
@@ -162,15 +149,15 @@ def log(
     fmt: Format = typer.Option(Format.text, "--format", help="Output format."),
 ) -> None:
     """The audit log: who changed what, when, with before and after (json)."""
-    from ledger.cli.render import table
+    from ledger.cli.render import fitted, table
     from ledger.ops.queries import log as read_log
 
     rows = read_log(ctx.obj.open(), claim, limit=limit)
     if fmt is Format.text:
         for r in rows:
             r["at"] = r["at"].strftime("%Y-%m-%d %H:%M:%S")
-        typer.echo(table(_short(rows, {"summary": 44, "actor": 12}), fmt,
-                         ["id", "at", "actor", "action", "claim", "summary"], maxwidth=None))
+        typer.echo(fitted(rows, ["id", "at", "actor", "action", "claim", "summary"], "summary",
+                          caps={"actor": 12}))
     elif fmt is Format.json:
         typer.echo(table(rows, fmt, ["id", "at", "actor", "action", "claim", "summary", "before",
                                      "after", "hash"]))
@@ -189,8 +176,9 @@ def phrases(
              "vague": "yes" if p.vague else "", "aliases": ", ".join(p.aliases),
              "source": p.source} for p in phrase_table().values()]
     if fmt is Format.text:
-        typer.echo(table(_short(rows, {"aliases": 30}), fmt, ["phrase", "p", "band", "vague", "aliases"],
-                         maxwidth=None))
+        from ledger.cli.render import fitted
+
+        typer.echo(fitted(rows, ["phrase", "p", "band", "vague", "aliases"], "aliases"))
     else:
         typer.echo(table(rows, fmt))
 
