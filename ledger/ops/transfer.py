@@ -34,6 +34,7 @@ from ledger.ops.common import (
     today,
 )
 from ledger.store import audit
+from ledger.store.bulk import insert_many
 from ledger.store.engine import Store
 from ledger.store.models import DUE_BASES, OUTCOMES, STANCES
 from ledger.store.types import utcnow
@@ -220,50 +221,68 @@ FIELDS: dict[str, dict[str, str]] = {
 }
 
 
-def _convert(kind: str, value: Any, where: str) -> Any:
-    optional = kind.endswith("?")
-    kind = kind.rstrip("?")
-    if value is None:
-        if optional or kind == "band":
-            return None
-        raise ImportFileError(f"{where} is missing")
-    try:
-        if kind == "str":
-            if not isinstance(value, str) or (not optional and not value):
-                raise TypeError
-            return value
-        if kind == "date":
-            return date.fromisoformat(value)
-        if kind == "datetime":
-            dt = datetime.fromisoformat(value)
-            if dt.tzinfo is None:
-                raise ImportFileError(f"{where} must carry a time zone (…+00:00)")
-            return dt.astimezone(timezone.utc)
-        if kind == "float":
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise TypeError
-            return float(value)
-        if kind == "int":
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise TypeError
-            return value
-        if kind == "bool":
-            if not isinstance(value, bool):
-                raise TypeError
-            return value
-        if kind == "list":
-            if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-                raise TypeError
-            return value
-        if kind == "band":
-            if (not isinstance(value, list) or len(value) != 2
-                    or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in value)):
-                raise TypeError
-            return [float(value[0]), float(value[1])]
-    except (TypeError, ValueError, AttributeError):
-        pass
-    raise ImportFileError(f"{where} must be {'a ' + kind if kind != 'list' else 'a list of strings'}"
-                       f", not {json.dumps(value)[:40]}")
+def _fail(where: str, kind: str, value: Any) -> ImportFileError:
+    what = "a list of strings" if kind == "list" else f"a {kind}"
+    return ImportFileError(f"{where} must be {what}, not {json.dumps(value)[:40]}")
+
+
+def _c_str(v: Any) -> str:
+    if isinstance(v, str) and v:
+        return v
+    raise TypeError
+
+
+def _c_str_opt(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    raise TypeError
+
+
+def _c_datetime(v: Any) -> datetime:
+    dt = datetime.fromisoformat(v)
+    if dt.tzinfo is None:
+        raise ValueError
+    return dt.astimezone(timezone.utc)
+
+
+def _c_float(v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise TypeError
+    return float(v)
+
+
+def _c_int(v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise TypeError
+    return v
+
+
+def _c_bool(v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise TypeError
+    return v
+
+
+def _c_list(v: Any) -> list[str]:
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise TypeError
+    return v
+
+
+def _c_band(v: Any) -> list[float]:
+    if (not isinstance(v, list) or len(v) != 2
+            or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)):
+        raise TypeError
+    return [float(v[0]), float(v[1])]
+
+
+CONVERTERS: dict[str, Any] = {
+    "str": _c_str, "str?": _c_str_opt, "date": date.fromisoformat, "date?": date.fromisoformat,
+    "datetime": _c_datetime, "datetime?": _c_datetime, "float": _c_float, "int": _c_int,
+    "bool": _c_bool, "list": _c_list, "band": _c_band,
+}
+SPECS = {t: [(f, k, CONVERTERS[k], k.endswith("?") or k == "band") for f, k in spec.items()]
+         for t, spec in FIELDS.items()}
 
 
 def read_records(lines: Iterable[str]) -> list[tuple[int, dict[str, Any]]]:
@@ -292,8 +311,17 @@ def read_records(lines: Iterable[str]) -> list[tuple[int, dict[str, Any]]]:
         if extra:
             raise ImportFileError(f"line {no}: unknown field(s) {', '.join(sorted(extra))} in {t}")
         rec = {"type": t}
-        for field, kind in spec.items():
-            rec[field] = _convert(kind, obj.get(field), f"line {no}: {t} field {field!r}")
+        for field, kind, convert, optional in SPECS[t]:
+            value = obj.get(field)
+            if value is None:
+                if not optional:
+                    raise ImportFileError(f"line {no}: {t} field {field!r} is missing")
+                rec[field] = None
+                continue
+            try:
+                rec[field] = convert(value)
+            except (TypeError, ValueError, AttributeError):
+                raise _fail(f"line {no}: {t} field {field!r}", kind.rstrip("?"), value) from None
         _rules(no, rec)
         out.append((no, rec))
     return out
@@ -424,10 +452,10 @@ def import_jsonl(store: Store, actor: str, lines: Iterable[str],
             new_claims.add(r["key"])
             after[f"claim/{cid}"] = audit.digest({**row, "tags": tags})
         if claim_rows:
-            conn.execute(CLAIM.insert(), claim_rows)
+            insert_many(conn, CLAIM, claim_rows)
             counts["claim"] = len(claim_rows)
         if tag_rows:
-            conn.execute(TAG.insert(), tag_rows)
+            insert_many(conn, TAG, tag_rows)
 
         def claim_of(no: int, r: dict[str, Any]) -> int:
             if r["claim"] not in claim_ids:
@@ -460,7 +488,7 @@ def import_jsonl(store: Store, actor: str, lines: Iterable[str],
             forecast_rows.append(row)
             after[f"forecast/{row['id']}"] = audit.digest(row)
         if forecast_rows:
-            conn.execute(FORECAST.insert(), forecast_rows)
+            insert_many(conn, FORECAST, forecast_rows)
             counts["forecast"] = len(forecast_rows)
 
         evidence_ids: dict[str, int] = {}
@@ -488,7 +516,7 @@ def import_jsonl(store: Store, actor: str, lines: Iterable[str],
             evidence_rows.append(row)
             after[f"evidence/{row['id']}"] = audit.digest(row)
         if evidence_rows:
-            conn.execute(EVIDENCE.insert(), evidence_rows)
+            insert_many(conn, EVIDENCE, evidence_rows)
             counts["evidence"] = len(evidence_rows)
 
         existing_res = {(row["claim_id"], row["revision"]): dict(row) for row in conn.execute(
@@ -529,10 +557,10 @@ def import_jsonl(store: Store, actor: str, lines: Iterable[str],
             link_rows += [{"resolution_id": row["id"], "evidence_id": e} for e in sorted(set(ev))]
             after[f"resolution/{row['id']}"] = audit.digest({**row, "evidence": sorted(set(ev))})
         if res_rows:
-            conn.execute(RESOLUTION.insert(), res_rows)
+            insert_many(conn, RESOLUTION, res_rows)
             counts["resolution"] = len(res_rows)
         if link_rows:
-            conn.execute(RES_EVIDENCE.insert(), link_rows)
+            insert_many(conn, RES_EVIDENCE, link_rows)
         if not store.is_sqlite:
             from ledger.store.migrate import reset_sequences
 
