@@ -1,0 +1,254 @@
+"""Build a scorecard: the database aggregates, the pure scoring functions finish the job.
+
+The result is plain data in the JSON contract (see README, "Scorecards"); the renderers only
+format it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from typing import Any
+
+from ledger.core import scoring as sc
+from ledger.core.stats import wilson
+from ledger.scorecard import query
+from ledger.scorecard.periods import Period, steps
+from ledger.store.engine import Store
+
+SMALL_SAMPLE = 10
+COUNT_KEYS = ("scored", "ambiguous", "annulled", "withdrawn", "open", "due", "overdue",
+              "unscored", "mapped")
+
+
+@dataclass(frozen=True)
+class Request:
+    as_of: date
+    period: Period | None = None
+    by: str = "author"
+    every: str | None = None
+
+
+def window(req: Request, period: Period | None = None) -> query.Window:
+    p = period or req.period
+    as_of_ts = datetime.combine(req.as_of, time.max, tzinfo=timezone.utc)
+    start = p.start if p else date(1, 1, 1)
+    end = min(p.end, req.as_of) if p else req.as_of
+    return query.Window(as_of_ts, req.as_of, start, end)
+
+
+def _num(x: float | None, nd: int = 10) -> float | None:
+    if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))):
+        return None
+    return round(x, nd)
+
+
+def _n(x: float) -> int | float:
+    r = round(x, 9)
+    return int(r) if float(r).is_integer() else r
+
+
+def group_stats(key: str, rows: list[tuple], pairs: list[float], counts: dict[str, int]) -> dict[str, Any]:
+    """One GROUP of the JSON contract from weighted rows and per-pair Brier scores."""
+    p = [r[1] for r in rows]
+    y = [int(r[2]) for r in rows]
+    w = [float(r[7]) for r in rows]
+    scored = len(pairs)
+    out: dict[str, Any] = {
+        "key": key,
+        "counts": {k: int(counts.get(k, 0)) for k in COUNT_KEYS},
+        "small_sample": scored < SMALL_SAMPLE,
+        "brier": None, "brier_ci95": None, "baseline_score": None, "brier_skill": None,
+        "sharpness": None, "murphy": None,
+        "calibration": [
+            {"lo": b.lo, "hi": b.hi, "n": 0, "mean_forecast": None, "observed": None, "ci95": None}
+            for b in sc.calibration_table([], [])
+        ],
+        "mapped": None,
+    }
+    if not rows or sum(w) <= 0:
+        return out
+    bs = sc.mean_brier(p, y, w)
+    ci = sc.mean_ci95(pairs)
+    m = sc.murphy(p, y, w)
+    out.update({
+        "brier": _num(bs),
+        "brier_ci95": [_num(max(0.0, ci[0])), _num(min(1.0, ci[1]))] if ci else None,
+        "baseline_score": _num(sc.mean_baseline(p, y, w)),
+        "brier_skill": _num(sc.brier_skill(bs)),
+        "sharpness": _num(sc.sharpness(p, w)),
+        "murphy": {k: _num(getattr(m, k)) for k in (
+            "reliability", "resolution", "uncertainty", "within_bin_variance",
+            "within_bin_covariance")},
+        "calibration": [
+            {"lo": b.lo, "hi": b.hi, "n": _n(b.n), "mean_forecast": _num(b.mean_forecast),
+             "observed": _num(b.observed),
+             "ci95": [_num(b.ci95[0]), _num(b.ci95[1])] if b.ci95 else None}
+            for b in sc.calibration_table(p, y, w)
+        ],
+    })
+    mapped = [(r[1], int(r[2]), r[4], r[5], float(r[7])) for r in rows if r[3] and r[4] is not None]
+    if mapped:
+        mw = [x[4] for x in mapped]
+        lo = sum(x[4] * sc.brier_range((x[2], x[3]), x[1])[0] for x in mapped) / sum(mw)
+        hi = sum(x[4] * sc.brier_range((x[2], x[3]), x[1])[1] for x in mapped) / sum(mw)
+        out["mapped"] = {"weight": _n(sum(mw)),
+                         "brier": _num(sc.mean_brier([x[0] for x in mapped], [x[1] for x in mapped], mw)),
+                         "brier_range": [_num(lo), _num(hi)]}
+    return out
+
+
+def phrase_calibration(rows: list[tuple]) -> list[dict[str, Any]]:
+    """For each phrase: how often what it was used for came true, against its number."""
+    acc: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for _g, p, y, mapped, _lo, _hi, phrase, w in rows:
+        if mapped and phrase:
+            a = acc[phrase]
+            a[0] += w
+            a[1] += w * y
+            a[2] = p
+    out = []
+    for phrase in sorted(acc):
+        n, hits, p = acc[phrase]
+        ci = wilson(hits, n)
+        out.append({"phrase": phrase, "maps_to": p, "n": _n(n), "observed": _num(hits / n),
+                    "ci95": [_num(ci[0]), _num(ci[1])] if ci else None})
+    return out
+
+
+def _comparisons(pair_scores: dict[str, dict[int, float]], order: list[str]) -> list[dict[str, Any]]:
+    """Paired comparison of each group with the next one in mean-Brier order, on shared claims."""
+    out = []
+    for a, b in zip(order, order[1:]):
+        shared = sorted(set(pair_scores[a]) & set(pair_scores[b]))
+        entry: dict[str, Any] = {"a": a, "b": b, "shared": len(shared)}
+        if len(shared) >= 2:
+            r = sc.paired_comparison([pair_scores[a][c] for c in shared],
+                                     [pair_scores[b][c] for c in shared])
+            entry.update({"mean_diff": _num(r.mean_diff), "t": _num(r.t), "p_t": _num(r.p_t),
+                          "p_permutation": _num(r.p_permutation)})
+            verdict = "not distinguishable"
+            if r.significant:
+                verdict = f"{a} better" if r.mean_diff < 0 else f"{b} better"
+            entry["verdict"] = verdict
+        else:
+            entry["verdict"] = "too few shared claims to compare"
+        out.append(entry)
+    return out
+
+
+def _relative_to_median(per_claim: dict[int, dict[str, float]]) -> dict[str, float]:
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for scores in per_claim.values():
+        if len(scores) < 2:
+            continue
+        for k, v in sc.relative_to_median(scores).items():
+            sums[k][0] += v
+            sums[k][1] += 1
+    return {k: s / n for k, (s, n) in sums.items() if n}
+
+
+def build(store: Store, req: Request) -> dict[str, Any]:
+    """The whole scorecard as plain data."""
+    win = window(req)
+    with store.read() as conn:
+        rows = query.weighted_rows(conn, win, req.by)
+        pairs = query.pair_rows(conn, win, req.by)
+        counts = query.status_counts(conn, win, req.by)
+        if req.by == "tag":  # a claim may carry several tags, or none: ask the database
+            overall = (query.weighted_rows(conn, win, None), query.pair_rows(conn, win, None),
+                       query.status_counts(conn, win, None))
+        else:  # the groups partition the pairs
+            overall = (_as_all(rows), _as_all(pairs), _as_all(counts))
+        trend = []
+        if req.every:
+            rng = query.known_range(conn, win)
+            if rng is not None and max(rng[0], win.start) <= min(rng[1], win.end):
+                for per in steps(max(rng[0], win.start), min(rng[1], win.end), req.every):
+                    w2 = window(req, per)
+                    trend.append((per, query.weighted_rows(conn, w2, req.by),
+                                  query.pair_rows(conn, w2, req.by),
+                                  query.status_counts(conn, w2, req.by)))
+    groups, comparisons = _groups(rows, pairs, counts, compare=req.by == "author")
+    report: dict[str, Any] = {
+        "as_of": req.as_of.isoformat(),
+        "period": req.period.as_json() if req.period else None,
+        "group_by": req.by,
+        "brier_scale": "0-1",
+        "groups": groups,
+        "overall": _overall(*overall),
+        "phrase_calibration": phrase_calibration(overall[0]),
+    }
+    if req.by == "author":
+        report["comparisons"] = comparisons
+    if req.every:
+        report["trend"] = [
+            {"period": per.as_json(), "label": per.label,
+             "groups": _groups(r, p, c, compare=False)[0],
+             "overall": _overall(_as_all(r), _as_all(p), _as_all(c)) if req.by != "tag"
+             else None}
+            for per, r, p, c in trend
+        ]
+    return report
+
+
+def _as_all(rows: list[tuple]) -> list[tuple]:
+    return [("(all)", *r[1:]) for r in rows]
+
+
+def _overall(rows: list[tuple], pairs: list[tuple], counts: list[tuple]) -> dict[str, Any]:
+    groups, _ = _groups(rows, pairs, counts, compare=False)
+    return groups[0] if groups else group_stats("(all)", [], [], {})
+
+
+def _groups(rows: list[tuple], pairs: list[tuple], counts: list[tuple], *, compare: bool
+            ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    by_rows: dict[str, list[tuple]] = defaultdict(list)
+    for r in rows:
+        by_rows[str(r[0])].append(r)
+    pair_scores: dict[str, dict[tuple[int, int], list[float]]] = defaultdict(
+        lambda: defaultdict(lambda: [0.0, 0.0]))
+    for g, analyst, claim, b, w in pairs:
+        acc = pair_scores[str(g)][(int(analyst), int(claim))]
+        acc[0] += float(b)
+        acc[1] += float(w)
+    by_counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for g, status, n, mapped in counts:
+        c = by_counts[str(g)]
+        c[status] = c.get(status, 0) + int(n)
+        c["mapped"] = c.get("mapped", 0) + int(mapped or 0)
+    groups = []
+    for k in sorted(set(by_rows) | set(by_counts)):
+        scores = [b / w for b, w in pair_scores.get(k, {}).values() if w > 0]
+        groups.append(group_stats(k, _merge(by_rows.get(k, [])), scores, by_counts.get(k, {})))
+    comparisons: list[dict[str, Any]] = []
+    if compare:  # groups are analysts: compare them claim by claim
+        per_analyst = {g: {claim: b / w for (_a, claim), (b, w) in ps.items() if w > 0}
+                       for g, ps in pair_scores.items()}
+        per_claim: dict[int, dict[str, float]] = defaultdict(dict)
+        for g, scores in per_analyst.items():
+            for claim, b in scores.items():
+                per_claim[claim][g] = b
+        rel = _relative_to_median(per_claim)
+        for grp in groups:
+            grp["relative_to_median"] = _num(rel.get(grp["key"]))
+        ranked = sorted((g for g in groups if g["brier"] is not None and not g["small_sample"]),
+                        key=lambda g: g["brier"])
+        comparisons = _comparisons(per_analyst, [g["key"] for g in ranked])
+    return groups, comparisons
+
+
+def _merge(rows: list[tuple]) -> list[tuple]:
+    """Sum weights of identical (p, y, mapped, band, phrase) rows."""
+    acc: dict[tuple, float] = defaultdict(float)
+    for r in rows:
+        acc[tuple(r[:7])] += float(r[7])
+    return [(*k, w) for k, w in acc.items()]
+
+
+def default_as_of() -> date:
+    from ledger.ops.common import today
+
+    return today()
