@@ -42,13 +42,12 @@ def table(rows: Sequence[dict[str, Any]], fmt: Format | str, columns: Sequence[s
         for r in rows:
             w.writerow(["" if r.get(c) is None else _plain(r.get(c)) for c in cols])
         return buf.getvalue().rstrip("\n")
-    from tabulate import tabulate
+    from ledger.tables import grid
 
     body = [[_cell(r.get(c), maxwidth if fmt is Format.text else None) for c in cols] for r in rows]
     if not rows:
         return "(none)"
-    return tabulate(body, headers=cols, tablefmt="simple" if fmt is Format.text else "github",
-                    disable_numparse=True)
+    return grid(body, cols, "simple" if fmt is Format.text else "github")
 
 
 def fitted(rows: Sequence[dict[str, Any]], columns: Sequence[str], shrink: str,
@@ -91,9 +90,8 @@ def pairs(items: Sequence[tuple[str, Any]], fmt: Format | str) -> str:
         return to_json({k: _plain(v) for k, v in items})
     if fmt is Format.csv:
         return table([{"field": k, "value": v} for k, v in items], fmt)
-    from tabulate import tabulate
+    from ledger.tables import grid
 
-    return tabulate([[k, _cell(v, None)] for k, v in items],
-                    tablefmt="plain" if fmt is Format.text else "github",
-                    headers=() if fmt is Format.text else ("field", "value"),
-                    disable_numparse=True)
+    return grid([[k, _cell(v, None)] for k, v in items],
+                () if fmt is Format.text else ("field", "value"),
+                "plain" if fmt is Format.text else "github")

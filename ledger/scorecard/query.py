@@ -52,6 +52,11 @@ def _group_expr(by: str | None) -> tuple[str, str]:
     raise ValueError(by)
 
 
+def _gb(by: str | None, key: str) -> str:
+    """The group key in GROUP BY (PostgreSQL refuses a constant there)."""
+    return f"{key}, " if by is not None else ""
+
+
 def _segments(conn: Connection) -> str:
     days = _days(conn, "end_on", "first_on")
     seg = _days(conn, "COALESCE(next_on, end_on)", "made_on")
@@ -80,7 +85,7 @@ f1 AS (
 wseg AS (
   SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject,
          CASE WHEN {days} = 0 THEN (CASE WHEN next_on IS NULL THEN 1.0 ELSE 0.0 END)
-              ELSE 1.0 * {seg} / {days} END AS w
+              ELSE CAST({seg} AS DOUBLE PRECISION) / {days} END AS w
   FROM f1
 )"""
 
@@ -100,7 +105,7 @@ def weighted_rows(conn: Connection, win: Window, by: str | None) -> list[tuple]:
 SELECT {key} AS g, s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase, SUM(s.w) AS w
 FROM wseg s {join}
 WHERE s.w > 0
-GROUP BY {key}, s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase"""
+GROUP BY {_gb(by, key)}s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase"""
     return [tuple(r) for r in conn.execute(_params(text(sql), win))]
 
 
@@ -113,7 +118,7 @@ SELECT {key} AS g, s.analyst_id, s.claim_id, SUM(s.w * (s.p - s.y) * (s.p - s.y)
        SUM(s.w) AS w
 FROM wseg s {join}
 WHERE s.w > 0
-GROUP BY {key}, s.analyst_id, s.claim_id"""
+GROUP BY {_gb(by, key)}s.analyst_id, s.claim_id"""
     return [tuple(r) for r in conn.execute(_params(text(sql), win))]
 
 
@@ -129,31 +134,30 @@ WITH cur AS (
   WHERE r.recorded_at <= :asof AND (r.superseded_at IS NULL OR r.superseded_at > :asof)
 ),
 pairs AS (
-  SELECT f.analyst_id, f.claim_id, MAX(f.phrase) AS phrase,
-         MAX(CASE WHEN f.vague THEN 0 ELSE 1 END) AS scorable,
-         MAX(CASE WHEN f.mapped AND NOT f.vague THEN 1 ELSE 0 END) AS mapped
+  SELECT f.analyst_id, f.claim_id, MAX(f.phrase) AS phrase
   FROM forecast f WHERE f.recorded_at <= :asof GROUP BY f.analyst_id, f.claim_id
   UNION ALL
-  SELECT c.author_id, c.id, NULL, 0, 0 FROM claim c
+  SELECT c.author_id, c.id, NULL FROM claim c
   WHERE c.recorded_at <= :asof AND NOT EXISTS (
     SELECT 1 FROM forecast f2 WHERE f2.claim_id = c.id AND f2.analyst_id = c.author_id
       AND f2.recorded_at <= :asof)
 ),
 st AS (
-  SELECT p.analyst_id, p.claim_id, p.phrase, c.subject, p.mapped,
+  SELECT p.analyst_id, p.claim_id, p.phrase, c.subject,
     CASE
       WHEN c.withdrawn_on IS NOT NULL THEN
         CASE WHEN c.withdrawn_on <= :end AND c.withdrawn_on >= :start THEN 'withdrawn' ELSE NULL END
       WHEN cur.claim_id IS NOT NULL AND cur.known_on <= :end THEN
         CASE WHEN cur.known_on < :start THEN NULL
-             WHEN cur.outcome IN ('true', 'false') AND p.scorable = 1 THEN 'scored'
+             WHEN cur.outcome IN ('true', 'false') AND EXISTS ({_scoring("")}) THEN 'scored'
              WHEN cur.outcome IN ('true', 'false') THEN 'unscored'
              ELSE cur.outcome END
       WHEN c.made_on > :end THEN NULL
       WHEN c.due_on > :end THEN 'open'
       WHEN {grace} < {OVERDUE_GRACE_DAYS} THEN 'due'
       ELSE 'overdue'
-    END AS status
+    END AS status,
+    CASE WHEN EXISTS ({_scoring("AND f3.mapped")}) THEN 1 ELSE 0 END AS mapped
   FROM pairs p JOIN claim c ON c.id = p.claim_id
   LEFT JOIN cur ON cur.claim_id = p.claim_id
   WHERE c.recorded_at <= :asof
@@ -161,8 +165,16 @@ st AS (
 SELECT {key} AS g, s.status, COUNT(*) AS n, SUM(CASE WHEN s.status = 'scored' THEN s.mapped ELSE 0 END)
 FROM st s {join}
 WHERE s.status IS NOT NULL
-GROUP BY {key}, s.status"""
+GROUP BY {_gb(by, key)}s.status"""
     return [tuple(r) for r in conn.execute(_params(text(sql), win))]
+
+
+def _scoring(extra: str) -> str:
+    """Does the pair have a forecast that counts (made by the time the outcome was known)?"""
+    return f"""SELECT 1 FROM forecast f3 WHERE f3.claim_id = p.claim_id
+        AND f3.analyst_id = p.analyst_id AND f3.recorded_at <= :asof AND NOT f3.vague
+        AND f3.made_on <= CASE WHEN cur.known_on < c.due_on THEN cur.known_on ELSE c.due_on END
+        {extra}"""
 
 
 def known_range(conn: Connection, win: Window) -> tuple[date, date] | None:

@@ -81,15 +81,14 @@ def murphy_line(group: dict[str, Any]) -> str:
 
 
 def render_text(report: dict[str, Any], md: bool = False) -> str:
-    from tabulate import tabulate
+    from ledger.tables import grid
 
     fmt = "github" if md else "simple"
 
     def tab(rows: list[dict[str, Any]]) -> str:
         if not rows:
             return "(none)"
-        return tabulate([list(r.values()) for r in rows], headers=list(rows[0].keys()),
-                        tablefmt=fmt, disable_numparse=True)
+        return grid([list(r.values()) for r in rows], list(rows[0].keys()), fmt)
 
     h = (lambda t, lvl=2: f"{'#' * lvl} {t}\n") if md else (lambda t, lvl=2: f"{t}\n{'=' * len(t) if lvl == 1 else '-' * len(t)}")
     import textwrap
