@@ -139,38 +139,24 @@ def _comparisons(pair_scores: dict[str, dict[int, float]], order: list[str]) -> 
     return out
 
 
-def _relative_to_median(per_claim: dict[int, dict[str, float]]) -> dict[str, float]:
-    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for scores in per_claim.values():
-        if len(scores) < 2:
-            continue
-        for k, v in sc.relative_to_median(scores).items():
-            sums[k][0] += v
-            sums[k][1] += 1
-    return {k: s / n for k, (s, n) in sums.items() if n}
-
-
 def build(store: Store, req: Request) -> dict[str, Any]:
     """The whole scorecard as plain data."""
     win = window(req)
     with store.read() as conn:
-        rows = query.weighted_rows(conn, win, req.by)
-        pairs = query.pair_rows(conn, win, req.by)
-        counts = query.status_counts(conn, win, req.by)
-        if req.by == "tag":  # a claim may carry several tags, or none: ask the database
-            overall = (query.weighted_rows(conn, win, None), query.pair_rows(conn, win, None),
-                       query.status_counts(conn, win, None))
-        else:  # the groups partition the pairs
-            overall = (_as_all(rows), _as_all(pairs), _as_all(counts))
+        with query.segments(conn, win):
+            rows, pairs, counts = _fetch(conn, win, req.by)
+            if req.by == "tag":  # a claim may carry several tags, or none: ask the database
+                overall = _fetch(conn, win, None)
+            else:  # the groups partition the pairs
+                overall = (_as_all(rows), _as_all(pairs), _as_all(counts))
         trend = []
         if req.every:
             rng = query.known_range(conn, win)
             if rng is not None and max(rng[0], win.start) <= min(rng[1], win.end):
                 for per in steps(max(rng[0], win.start), min(rng[1], win.end), req.every):
                     w2 = window(req, per)
-                    trend.append((per, query.weighted_rows(conn, w2, req.by),
-                                  query.pair_rows(conn, w2, req.by),
-                                  query.status_counts(conn, w2, req.by)))
+                    with query.segments(conn, w2):
+                        trend.append((per, *_fetch(conn, w2, req.by)))
     groups, comparisons = _groups(rows, pairs, counts, compare=req.by == "author")
     report: dict[str, Any] = {
         "as_of": req.as_of.isoformat(),
@@ -194,6 +180,11 @@ def build(store: Store, req: Request) -> dict[str, Any]:
     return report
 
 
+def _fetch(conn: Any, win: query.Window, by: str | None) -> tuple[list[tuple], ...]:
+    return (query.weighted_rows(conn, win, by), query.pair_rows(conn, win, by),
+            query.status_counts(conn, win, by))
+
+
 def _as_all(rows: list[tuple]) -> list[tuple]:
     return [("(all)", *r[1:]) for r in rows]
 
@@ -208,36 +199,48 @@ def _groups(rows: list[tuple], pairs: list[tuple], counts: list[tuple], *, compa
     by_rows: dict[str, list[tuple]] = defaultdict(list)
     for r in rows:
         by_rows[str(r[0])].append(r)
-    pair_scores: dict[str, dict[tuple[int, int], list[float]]] = defaultdict(
-        lambda: defaultdict(lambda: [0.0, 0.0]))
-    for g, analyst, claim, b, w in pairs:
-        acc = pair_scores[str(g)][(int(analyst), int(claim))]
-        acc[0] += float(b)
-        acc[1] += float(w)
+    scores: dict[str, list[float]] = defaultdict(list)
+    for g, _a, _c, b, w in pairs:
+        if w > 0:
+            scores[str(g)].append(b / w)
     by_counts: dict[str, dict[str, int]] = defaultdict(dict)
     for g, status, n, mapped in counts:
         c = by_counts[str(g)]
         c[status] = c.get(status, 0) + int(n)
         c["mapped"] = c.get("mapped", 0) + int(mapped or 0)
-    groups = []
-    for k in sorted(set(by_rows) | set(by_counts)):
-        scores = [b / w for b, w in pair_scores.get(k, {}).values() if w > 0]
-        groups.append(group_stats(k, _merge(by_rows.get(k, [])), scores, by_counts.get(k, {})))
+    groups = [group_stats(k, _merge(by_rows.get(k, [])), scores.get(k, []), by_counts.get(k, {}))
+              for k in sorted(set(by_rows) | set(by_counts))]
     comparisons: list[dict[str, Any]] = []
     if compare:  # groups are analysts: compare them claim by claim
-        per_analyst = {g: {claim: b / w for (_a, claim), (b, w) in ps.items() if w > 0}
-                       for g, ps in pair_scores.items()}
-        per_claim: dict[int, dict[str, float]] = defaultdict(dict)
-        for g, scores in per_analyst.items():
-            for claim, b in scores.items():
-                per_claim[claim][g] = b
-        rel = _relative_to_median(per_claim)
+        per_analyst, rel = _claim_by_claim(pairs)
         for grp in groups:
             grp["relative_to_median"] = _num(rel.get(grp["key"]))
         ranked = sorted((g for g in groups if g["brier"] is not None and not g["small_sample"]),
                         key=lambda g: g["brier"])
         comparisons = _comparisons(per_analyst, [g["key"] for g in ranked])
     return groups, comparisons
+
+
+def _claim_by_claim(pairs: list[tuple]) -> tuple[dict[str, dict[int, float]], dict[str, float]]:
+    """Per-analyst scores on claims someone else scored too, and each analyst's mean Brier
+    relative to the median forecaster on those claims (pairs come ordered by claim)."""
+    per_analyst: dict[str, dict[int, float]] = defaultdict(dict)
+    rel_sum: dict[str, float] = defaultdict(float)
+    rel_n: dict[str, int] = defaultdict(int)
+    i, n = 0, len(pairs)
+    while i < n:
+        j = i
+        while j < n and pairs[j][2] == pairs[i][2]:
+            j += 1
+        if j - i > 1:
+            claim = int(pairs[i][2])
+            here = {str(g): b / w for g, _a, _c, b, w in pairs[i:j] if w > 0}
+            for g, v in sc.relative_to_median(here).items():
+                rel_sum[g] += v
+                rel_n[g] += 1
+                per_analyst[g][claim] = here[g]
+        i = j
+    return per_analyst, {g: rel_sum[g] / rel_n[g] for g in rel_n}
 
 
 def _merge(rows: list[tuple]) -> list[tuple]:

@@ -1,8 +1,9 @@
 """The scorecard's SQL: the database does the heavy lifting.
 
-One window query turns forecasts into standing segments: each (analyst, claim) pair's
-forecasts from the first one until the outcome was known (or the claim fell due, if earlier),
-each weighted by the share of that time it stood. Aggregates come back at two levels:
+One window pass turns forecasts into standing segments (kept in a temporary table): each
+(analyst, claim) pair's forecasts from the first one until the outcome was known (or the claim
+fell due, if earlier), each weighted by the share of that time it stood; on a day with several
+forecasts the one recorded last stands. Aggregates come back at two levels:
 ``(group, probability, outcome, band)`` with summed weights, from which every weighted
 statistic follows exactly, and ``(group, analyst, claim)`` pair scores for intervals and
 paired comparisons. Only what had been recorded by the as-of instant is read.
@@ -10,9 +11,10 @@ paired comparisons. Only what had been recorded by the as-of instant is read.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Connection
@@ -21,6 +23,9 @@ from ledger.ops.common import OVERDUE_GRACE_DAYS
 from ledger.store.types import UTCDateTime
 
 GROUPINGS = ("author", "tag", "subject", "phrase")
+SEG = "ledger_report_seg"
+PAIRS = "ledger_report_pairs"
+STATUS = "ledger_report_status"
 
 
 @dataclass(frozen=True)
@@ -37,34 +42,47 @@ def _days(conn: Connection, a: str, b: str) -> str:
     return f"({a} - {b})"
 
 
-def _group_expr(by: str | None) -> tuple[str, str]:
-    """SQL for the group key over ``wseg`` and the join it needs."""
-    if by is None:
-        return "'(all)'", ""
-    if by == "author":
-        return "a.name", "JOIN analyst a ON a.id = s.analyst_id"
-    if by == "tag":
-        return "t.tag", "JOIN claim_tag t ON t.claim_id = s.claim_id"
-    if by == "subject":
-        return "COALESCE(s.subject, '(none)')", ""
-    if by == "phrase":
-        return "COALESCE(s.phrase, '(explicit)')", ""
-    raise ValueError(by)
+def _params(stmt: object, win: Window) -> object:
+    """Bind the window's instants and days (only those the statement names)."""
+    sql = str(stmt)
+    binds = [bindparam("asof", value=win.as_of, type_=UTCDateTime()),
+             bindparam("start", value=win.start, type_=Date()),
+             bindparam("end", value=win.end, type_=Date())]
+    return stmt.bindparams(*[b for b in binds if f":{b.key}" in sql])  # type: ignore[attr-defined]
 
 
-def _gb(by: str | None, key: str) -> str:
-    """The group key in GROUP BY (PostgreSQL refuses a constant there)."""
-    return f"{key}, " if by is not None else ""
+def _run(conn: Connection, sql: str, win: Window) -> list[tuple]:
+    return [tuple(r) for r in conn.execute(_params(text(sql), win))]  # type: ignore[arg-type]
 
 
-def _segments(conn: Connection) -> str:
-    days = _days(conn, "end_on", "first_on")
-    seg = _days(conn, "COALESCE(next_on, end_on)", "made_on")
-    return f"""
-WITH cur AS (
+def _named(conn: Connection, rows: list[tuple], by: str | None) -> list[tuple]:
+    """Replace analyst ids in the first column with names (cheaper than joining per row)."""
+    if by != "author":
+        return rows
+    names = {i: n for i, n in conn.execute(text("SELECT id, name FROM analyst"))}
+    return [(names[r[0]], *r[1:]) for r in rows]
+
+
+CURRENT = """
+cur AS (
   SELECT r.claim_id, r.outcome, r.known_on FROM resolution r
   WHERE r.recorded_at <= :asof AND (r.superseded_at IS NULL OR r.superseded_at > :asof)
-),
+)"""
+
+
+@contextmanager
+def segments(conn: Connection, win: Window) -> Iterator[None]:
+    """Build the temporary segment and pair tables for one window; drop them afterwards.
+
+    A segment's ``days`` is how long its forecast stood; a pair's ``total`` is the sum, so a
+    segment weighs ``days / total`` (or, when the first forecast came on the last day, the
+    last forecast weighs 1). One window pass, in index order, with no sort.
+    """
+    days = _days(conn, "COALESCE(next_on, end_on)", "made_on")
+    drop_tables(conn)
+    conn.execute(_params(text(f"""
+CREATE TEMPORARY TABLE {SEG} AS
+WITH {CURRENT},
 sc AS (
   SELECT c.id AS claim_id, c.subject,
          CASE WHEN cur.outcome = 'true' THEN 1 ELSE 0 END AS y,
@@ -76,117 +94,152 @@ sc AS (
 f1 AS (
   SELECT f.claim_id, f.analyst_id, f.made_on, f.probability AS p, f.mapped, f.band_lo,
          f.band_hi, f.phrase, sc.y, sc.end_on, sc.subject,
-         LEAD(f.made_on) OVER w AS next_on,
-         MIN(f.made_on) OVER (PARTITION BY f.claim_id, f.analyst_id) AS first_on
+         LEAD(f.made_on) OVER (PARTITION BY f.claim_id, f.analyst_id
+                               ORDER BY f.made_on, f.id) AS next_on
   FROM forecast f JOIN sc ON sc.claim_id = f.claim_id
   WHERE f.recorded_at <= :asof AND NOT f.vague AND f.made_on <= sc.end_on
-  WINDOW w AS (PARTITION BY f.claim_id, f.analyst_id ORDER BY f.made_on, f.recorded_at, f.id)
-),
-wseg AS (
-  SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject,
-         CASE WHEN {days} = 0 THEN (CASE WHEN next_on IS NULL THEN 1.0 ELSE 0.0 END)
-              ELSE CAST({seg} AS DOUBLE PRECISION) / {days} END AS w
-  FROM f1
-)"""
+)
+SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject,
+       CAST({days} AS DOUBLE PRECISION) AS days,
+       CASE WHEN next_on IS NULL THEN 1 ELSE 0 END AS last
+FROM f1"""), win))  # type: ignore[arg-type]
+    conn.execute(text(f"""
+CREATE TEMPORARY TABLE {PAIRS} AS
+SELECT claim_id, analyst_id, SUM(days) AS total,
+       CASE WHEN SUM(days) = 0 THEN SUM(last * (p - y) * (p - y))
+            ELSE SUM(days * (p - y) * (p - y)) / SUM(days) END AS b,
+       CAST(1 AS DOUBLE PRECISION) AS w,
+       MAX(CASE WHEN mapped THEN 1 ELSE 0 END) AS mapped
+FROM {SEG} GROUP BY claim_id, analyst_id"""))
+    conn.execute(text(f"CREATE INDEX {PAIRS}_ix ON {PAIRS} (claim_id, analyst_id)"))
+    try:
+        yield
+    finally:
+        drop_tables(conn)
 
 
-def _params(stmt: Any, win: Window) -> Any:
-    return stmt.bindparams(
-        bindparam("asof", value=win.as_of, type_=UTCDateTime()),
-        bindparam("start", value=win.start, type_=Date()),
-        bindparam("end", value=win.end, type_=Date()),
-    )
+WEIGHT = "(CASE WHEN pr.total = 0 THEN s.last ELSE s.days / pr.total END)"
+PAIR_JOIN = f"JOIN {PAIRS} pr ON pr.claim_id = s.claim_id AND pr.analyst_id = s.analyst_id"
+
+
+def drop_tables(conn: Connection) -> None:
+    for t in (SEG, PAIRS):
+        conn.execute(text(f"DROP TABLE IF EXISTS {t}"))
+
+
+def _key(by: str | None, alias: str) -> tuple[str, str, str]:
+    """Group key expression, the join it needs, and its GROUP BY prefix."""
+    if by is None:
+        return "'(all)'", "", ""
+    if by == "author":  # ids here; names are put in afterwards (see _named)
+        return f"{alias}.analyst_id", "", f"{alias}.analyst_id, "
+    if by == "tag":
+        return "t.tag", f"JOIN claim_tag t ON t.claim_id = {alias}.claim_id", "t.tag, "
+    if by == "subject":
+        return ("COALESCE(c.subject, '(none)')", f"JOIN claim c ON c.id = {alias}.claim_id",
+                "COALESCE(c.subject, '(none)'), ")
+    if by == "phrase":
+        return (f"COALESCE({alias}.phrase, '(explicit)')", "",
+                f"COALESCE({alias}.phrase, '(explicit)'), ")
+    raise ValueError(by)
 
 
 def weighted_rows(conn: Connection, win: Window, by: str | None) -> list[tuple]:
     """(group, p, y, mapped, band_lo, band_hi, phrase, weight) with weights summed."""
-    key, join = _group_expr(by)
-    sql = _segments(conn) + f"""
-SELECT {key} AS g, s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase, SUM(s.w) AS w
-FROM wseg s {join}
-WHERE s.w > 0
-GROUP BY {_gb(by, key)}s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase"""
-    return [tuple(r) for r in conn.execute(_params(text(sql), win))]
+    key, join, gb = _key(by, "s")
+    return _named(conn, _run(conn, f"""
+SELECT {key} AS g, s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase, SUM({WEIGHT}) AS w
+FROM {SEG} s {PAIR_JOIN} {join}
+WHERE {WEIGHT} > 0
+GROUP BY {gb}s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase""", win), by)
 
 
 def pair_rows(conn: Connection, win: Window, by: str | None) -> list[tuple]:
     """(group, analyst_id, claim_id, weighted Brier sum, weight) for every scored pair in a
     group; the pair's Brier there is the ratio (a pair split over phrases has weight < 1)."""
-    key, join = _group_expr(by)
-    sql = _segments(conn) + f"""
-SELECT {key} AS g, s.analyst_id, s.claim_id, SUM(s.w * (s.p - s.y) * (s.p - s.y)) AS b,
-       SUM(s.w) AS w
-FROM wseg s {join}
-WHERE s.w > 0
-GROUP BY {_gb(by, key)}s.analyst_id, s.claim_id"""
-    return [tuple(r) for r in conn.execute(_params(text(sql), win))]
+    if by == "phrase":
+        key, join, gb = _key(by, "s")
+        return _run(conn, f"""
+SELECT {key} AS g, s.analyst_id, s.claim_id, SUM({WEIGHT} * (s.p - s.y) * (s.p - s.y)),
+       SUM({WEIGHT})
+FROM {SEG} s {PAIR_JOIN} WHERE {WEIGHT} > 0 GROUP BY {gb}s.analyst_id, s.claim_id""", win)
+    key, join, _ = _key(by, "s")
+    return _named(conn, _run(conn, f"SELECT {key} AS g, s.analyst_id, s.claim_id, s.b, s.w "
+                                   f"FROM {PAIRS} s {join} ORDER BY s.claim_id", win), by)
 
 
 def status_counts(conn: Connection, win: Window, by: str | None) -> list[tuple]:
-    """(group, status, count) over (analyst, claim) pairs: an analyst is in a claim's pair if
-    they authored it or forecast it (by the as-of instant). Resolutions count in the period
-    their outcome became known; open, due and overdue are as of the period's end."""
-    key, join = _group_expr(by)
+    """(group, status, count, of which mapped) over (analyst, claim) pairs: an analyst is in a claim's
+    pair if they authored it or forecast it (by the as-of instant). Resolutions count in the
+    period their outcome became known; open, due and overdue are as of the period's end.
+    A claim's status is worked out once per claim (a keyed temporary table); only true/false
+    claims look at the pair."""
     grace = _days(conn, ":end", "c.due_on")
-    sql = f"""
-WITH cur AS (
-  SELECT r.claim_id, r.outcome, r.known_on FROM resolution r
-  WHERE r.recorded_at <= :asof AND (r.superseded_at IS NULL OR r.superseded_at > :asof)
-),
-pairs AS (
-  SELECT f.analyst_id, f.claim_id, MAX(f.phrase) AS phrase
-  FROM forecast f WHERE f.recorded_at <= :asof GROUP BY f.analyst_id, f.claim_id
-  UNION ALL
-  SELECT c.author_id, c.id, NULL FROM claim c
-  WHERE c.recorded_at <= :asof AND NOT EXISTS (
-    SELECT 1 FROM forecast f2 WHERE f2.claim_id = c.id AND f2.analyst_id = c.author_id
-      AND f2.recorded_at <= :asof)
-),
-st AS (
-  SELECT p.analyst_id, p.claim_id, p.phrase, c.subject,
+    conn.execute(text(f"DROP TABLE IF EXISTS {STATUS}"))
+    conn.execute(text(f"CREATE TEMPORARY TABLE {STATUS} (claim_id INTEGER PRIMARY KEY, "
+                      "subject VARCHAR(200), status VARCHAR(16))"))
+    conn.execute(_params(text(f"""
+INSERT INTO {STATUS} (claim_id, subject, status)
+WITH {CURRENT}
+SELECT claim_id, subject, status FROM (
+  SELECT c.id AS claim_id, c.subject,
     CASE
       WHEN c.withdrawn_on IS NOT NULL THEN
-        CASE WHEN c.withdrawn_on <= :end AND c.withdrawn_on >= :start THEN 'withdrawn' ELSE NULL END
+        CASE WHEN c.withdrawn_on <= :end AND c.withdrawn_on >= :start THEN 'withdrawn' END
       WHEN cur.claim_id IS NOT NULL AND cur.known_on <= :end THEN
         CASE WHEN cur.known_on < :start THEN NULL
-             WHEN cur.outcome IN ('true', 'false') AND EXISTS ({_scoring("")}) THEN 'scored'
-             WHEN cur.outcome IN ('true', 'false') THEN 'unscored'
+             WHEN cur.outcome IN ('true', 'false') THEN 'tf'
              ELSE cur.outcome END
       WHEN c.made_on > :end THEN NULL
       WHEN c.due_on > :end THEN 'open'
       WHEN {grace} < {OVERDUE_GRACE_DAYS} THEN 'due'
       ELSE 'overdue'
-    END AS status,
-    CASE WHEN EXISTS ({_scoring("AND f3.mapped")}) THEN 1 ELSE 0 END AS mapped
-  FROM pairs p JOIN claim c ON c.id = p.claim_id
-  LEFT JOIN cur ON cur.claim_id = p.claim_id
+    END AS status
+  FROM claim c LEFT JOIN cur ON cur.claim_id = c.id
   WHERE c.recorded_at <= :asof
+) x WHERE status IS NOT NULL"""), win))  # type: ignore[arg-type]
+    if by == "subject":
+        key, join, gb = "COALESCE(s.subject, '(none)')", "", "COALESCE(s.subject, '(none)'), "
+    else:
+        key, join, gb = _key(by, "s")
+    rows = _run(conn, f"""
+WITH pairs AS (
+  SELECT f.claim_id, f.analyst_id, {"MAX(f.phrase)" if by == "phrase" else "NULL"} AS phrase
+  FROM forecast f WHERE f.recorded_at <= :asof GROUP BY f.claim_id, f.analyst_id
+  UNION ALL
+  SELECT c.id, c.author_id, NULL FROM claim c
+  WHERE c.recorded_at <= :asof AND NOT EXISTS (
+    SELECT 1 FROM forecast f2 WHERE f2.claim_id = c.id AND f2.analyst_id = c.author_id
+      AND f2.recorded_at <= :asof)
+),
+st AS (
+  SELECT p.analyst_id, p.claim_id, p.phrase, cs.subject,
+    CASE WHEN cs.status = 'tf' THEN
+      COALESCE((SELECT CASE WHEN sp.mapped = 1 THEN 'scored+mapped' ELSE 'scored' END
+                FROM {PAIRS} sp WHERE sp.claim_id = p.claim_id AND sp.analyst_id = p.analyst_id),
+               'unscored')
+    ELSE cs.status END AS status
+  FROM pairs p JOIN {STATUS} cs ON cs.claim_id = p.claim_id
 )
-SELECT {key} AS g, s.status, COUNT(*) AS n, SUM(CASE WHEN s.status = 'scored' THEN s.mapped ELSE 0 END)
+SELECT {key} AS g, s.status, COUNT(*) AS n
 FROM st s {join}
-WHERE s.status IS NOT NULL
-GROUP BY {_gb(by, key)}s.status"""
-    return [tuple(r) for r in conn.execute(_params(text(sql), win))]
-
-
-def _scoring(extra: str) -> str:
-    """Does the pair have a forecast that counts (made by the time the outcome was known)?"""
-    return f"""SELECT 1 FROM forecast f3 WHERE f3.claim_id = p.claim_id
-        AND f3.analyst_id = p.analyst_id AND f3.recorded_at <= :asof AND NOT f3.vague
-        AND f3.made_on <= CASE WHEN cur.known_on < c.due_on THEN cur.known_on ELSE c.due_on END
-        {extra}"""
+GROUP BY {gb}s.status""", win)
+    conn.execute(text(f"DROP TABLE IF EXISTS {STATUS}"))
+    out = []
+    for g, status, n in _named(conn, rows, by):
+        if status == "scored+mapped":
+            out.append((g, "scored", n, n))
+        else:
+            out.append((g, status, n, 0))
+    return out
 
 
 def known_range(conn: Connection, win: Window) -> tuple[date, date] | None:
     """First and last day an outcome became known (for trend periods)."""
-    sql = """SELECT MIN(r.known_on), MAX(r.known_on) FROM resolution r
-             WHERE r.recorded_at <= :asof AND (r.superseded_at IS NULL OR r.superseded_at > :asof)"""
-    stmt = text(sql).bindparams(bindparam("asof", value=win.as_of, type_=UTCDateTime())).columns()
-    row = conn.execute(stmt).first()
-    if row is None or row[0] is None:
+    row = _run(conn, f"WITH {CURRENT} SELECT MIN(known_on), MAX(known_on) FROM cur", win)[0]
+    if row[0] is None:
         return None
     lo, hi = row
     if isinstance(lo, str):
         lo, hi = date.fromisoformat(lo), date.fromisoformat(hi)
     return lo, hi
-

@@ -138,7 +138,7 @@ class Forecast(Base):
             name="band_around_probability",
         ),
         CheckConstraint("NOT mapped OR phrase IS NOT NULL", name="mapped_has_phrase"),
-        Index("ix_forecast_claim_analyst_made", "claim_id", "analyst_id", "made_on"),
+        Index("ix_forecast_claim_analyst_made", "claim_id", "analyst_id", "made_on", "recorded_at"),
     )
 
 

@@ -1,4 +1,5 @@
-"""indexes for scorecards: standing forecasts per (claim, analyst), current resolutions
+"""indexes for scorecards: standing forecasts per (claim, analyst) in time order, covering
+the as-of filter; current resolutions per claim
 
 Revision ID: 0002
 Revises: 0001
@@ -19,7 +20,8 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("forecast", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_forecast_claim_analyst_made", ["claim_id", "analyst_id", "made_on"], unique=False
+            "ix_forecast_claim_analyst_made", ["claim_id", "analyst_id", "made_on", "recorded_at"],
+            unique=False,
         )
     with op.batch_alter_table("resolution", schema=None) as batch_op:
         batch_op.create_index(

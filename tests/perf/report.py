@@ -1,0 +1,126 @@
+"""Report benchmark (run by hand): a ledger of 200,000 claims, 1,000,000 forecasts and 50
+analysts; the median time of `ledger report --format json` against a raw SQL baseline (the
+per-analyst mean Brier in one query through the standard sqlite3 module), measured in the same
+run, as a ratio. Usage: ``python tests/perf/report.py [--claims 200000] [--forecasts 1000000]``.
+
+The ledger is written straight into a migrated file with sqlite3 (setup is not measured).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+BASELINE = """
+SELECT f.analyst_id,
+       AVG((f.probability - (r.outcome = 'true')) * (f.probability - (r.outcome = 'true')))
+FROM forecast f JOIN resolution r ON r.claim_id = f.claim_id AND r.superseded_at IS NULL
+WHERE r.outcome IN ('true', 'false')
+GROUP BY f.analyst_id
+"""
+
+
+def build(db: Path, claims: int, forecasts: int, analysts: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    con = sqlite3.connect(db)
+    at = "2016-01-01 00:00:00.000000"
+    con.executemany("INSERT INTO analyst (id, name, created_at) VALUES (?, ?, ?)",
+                    [(i + 1, f"analyst-{i:02d}", at) for i in range(analysts)])
+    start = date(2015, 1, 1)
+    crow, rrow, frow = [], [], []
+    made = {}
+    for c in range(1, claims + 1):
+        m = start + timedelta(days=rng.randrange(0, 700))
+        due = m + timedelta(days=rng.choice([30, 90, 180, 365]))
+        made[c] = (m, due)
+        author = rng.randrange(1, analysts + 1)
+        crow.append((c, f"c{c:07d}", f"Claim {c}", author, "bench", m.isoformat(), due.isoformat(),
+                     "stated", author, f"{m.isoformat()} 09:00:00.000000", 1))
+        if rng.random() < 0.8:
+            known = due + timedelta(days=rng.randrange(-20, 30))
+            known = max(known, m)
+            outcome = rng.choice(["true", "false", "true", "false", "ambiguous"])
+            rrow.append((c, 1, outcome, known.isoformat(), author, f"{known.isoformat()} 10:00:00.000000"))
+    for i in range(forecasts):
+        c = rng.randrange(1, claims + 1) if i >= claims else i + 1
+        m, due = made[c]
+        d = m + timedelta(days=rng.randrange(0, (due - m).days + 1))
+        who = rng.randrange(1, analysts + 1)
+        frow.append((c, who, d.isoformat(), round(rng.uniform(0.01, 0.99), 2), "x", 0, 0, who,
+                     f"{d.isoformat()} 09:30:00.000000"))
+    con.executemany("INSERT INTO claim (id, key, statement, author_id, subject, made_on, due_on, "
+                    "due_basis, recorded_by, recorded_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,?)", crow)
+    con.executemany("INSERT INTO resolution (claim_id, revision, outcome, known_on, resolved_by, "
+                    "recorded_at) VALUES (?,?,?,?,?,?)", rrow)
+    con.executemany("INSERT INTO forecast (claim_id, analyst_id, made_on, probability, given, mapped, "
+                    "vague, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?,?,?)", frow)
+    con.commit()
+    con.execute("ANALYZE")
+    con.close()
+
+
+def timed(fn, runs: int) -> float:
+    ts = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        ts.append(time.perf_counter() - t0)
+    return statistics.median(ts)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--claims", type=int, default=200_000)
+    ap.add_argument("--forecasts", type=int, default=1_000_000)
+    ap.add_argument("--analysts", type=int, default=50)
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    exe = str(Path(sys.executable).with_name("ledger"))
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        subprocess.run([exe, "--db", str(db), "db", "init"], check=True, capture_output=True)
+        t0 = time.perf_counter()
+        build(db, args.claims, args.forecasts, args.analysts)
+        print(f"built {args.claims} claims, {args.forecasts} forecasts, {args.analysts} analysts "
+              f"in {time.perf_counter() - t0:.1f} s")
+
+        def baseline() -> None:
+            con = sqlite3.connect(db)
+            con.execute(BASELINE).fetchall()
+            con.close()
+
+        def report() -> None:
+            subprocess.run([exe, "--db", str(db), "report", "--format", "json"], check=True,
+                           stdout=subprocess.DEVNULL)
+
+        def report_lib() -> None:
+            from ledger.ops.common import today
+            from ledger.scorecard.build import Request, build as build_report
+            from ledger.store.engine import Store
+
+            store = Store(str(db))
+            try:
+                build_report(store, Request(as_of=today()))
+            finally:
+                store.dispose()
+
+        base = timed(baseline, args.runs)
+        cli = timed(report, args.runs)
+        lib = timed(report_lib, args.runs)
+    print(f"median of {args.runs} runs")
+    print(f"{'case':44} {'seconds':>8} {'ratio':>6}")
+    print(f"{'raw SQL: per-analyst mean Brier (sqlite3)':44} {base:8.2f} {1:6.2f}")
+    print(f"{'ledger report --format json (CLI process)':44} {cli:8.2f} {cli / base:6.2f}")
+    print(f"{'scorecard build (library, in process)':44} {lib:8.2f} {lib / base:6.2f}")
+
+
+if __name__ == "__main__":
+    main()
