@@ -39,7 +39,7 @@ def independent(truth, *, start=date(1, 1, 1), end=date(9999, 1, 1), as_of=None)
         stop = min(tc.known_on, tc.due_on)
         by = defaultdict(list)
         for order, (who, day, p, _phrase, vague) in enumerate(tc.forecasts):
-            if not vague and day <= stop:
+            if not vague and day < stop:  # made before the outcome was known
                 by[who].append((day, order, p))
         for who in members:
             fs = sorted(by.get(who, []))
@@ -47,9 +47,6 @@ def independent(truth, *, start=date(1, 1, 1), end=date(9999, 1, 1), as_of=None)
                 continue
             counts[who]["scored"] += 1
             first = fs[0][0]
-            if first == stop:
-                entries.append((who, tc.key, fs[-1][2], y, 1.0))
-                continue
             total = (stop - first).days
             d = first
             while d < stop:

@@ -142,7 +142,8 @@ def test_time_weighted_brier_over_standing_forecasts():
     assert sc.time_weighted_brier(fs, d0 + timedelta(days=9), 0) == approx(0.48)
     ws = sc.standing_weights(fs + [(d0 + timedelta(days=12), 0.99)], d0 + timedelta(days=9))
     assert ws == [(0.8, approx(6 / 9)), (0.4, approx(3 / 9))]  # a forecast after the end is ignored
-    assert sc.standing_weights([(d0, 0.7)], d0) == [(0.7, 1.0)]
+    # a forecast made on the day the outcome became known (or later) is not scored
+    assert sc.standing_weights([(d0, 0.7)], d0) == []
     assert sc.standing_weights([(d0 + timedelta(days=1), 0.7)], d0) == []
     # two forecasts on one day: the later stands
     assert sc.standing_weights([(d0, 0.2), (d0, 0.6)], d0 + timedelta(days=4)) == [(0.6, 1.0)]

@@ -308,24 +308,21 @@ def standing_weights(forecasts: Sequence[tuple[date, float]], end: date
                      ) -> list[tuple[float, float]]:
     """Each forecast's probability and the share of time it stood, from the first forecast
     until ``end`` (when the outcome was known, or the claim fell due if earlier). Forecasts
-    made on or after ``end`` do not count. If the first forecast was made on ``end`` itself,
-    it alone carries the weight; if none came before, the result is empty.
+    made on or after ``end`` do not count, so a pair whose first forecast came on ``end``
+    itself (or later) is not scored: it was not made before the outcome was known. On a day
+    with several forecasts the last one stands.
     """
-    fs = sorted((d, p) for d, p in forecasts if d <= end)
-    if not fs:
-        return []
-    # the last forecast of each day stands for that day
     by_day: dict[date, float] = {}
-    for d, p in fs:
-        by_day[d] = p
+    for d, p in sorted(forecasts, key=lambda f: f[0]):  # stable: same-day order kept
+        if d < end:
+            by_day[d] = p
     days = sorted(by_day)
-    before = [d for d in days if d < end]
-    if not before:
-        return [(by_day[days[-1]], 1.0)]
-    total = (end - before[0]).days
+    if not days:
+        return []
+    total = (end - days[0]).days
     out = []
-    for i, d in enumerate(before):
-        nxt = before[i + 1] if i + 1 < len(before) else end
+    for i, d in enumerate(days):
+        nxt = days[i + 1] if i + 1 < len(days) else end
         out.append((by_day[d], (nxt - d).days / total))
     return out
 

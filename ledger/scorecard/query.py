@@ -75,8 +75,9 @@ def segments(conn: Connection, win: Window) -> Iterator[None]:
     """Build the temporary segment and pair tables for one window; drop them afterwards.
 
     A segment's ``days`` is how long its forecast stood; a pair's ``total`` is the sum, so a
-    segment weighs ``days / total`` (or, when the first forecast came on the last day, the
-    last forecast weighs 1). One window pass, in index order, with no sort.
+    segment weighs ``days / total``. Forecasts made on the day the outcome was known (or the
+    claim fell due) stand for no time: a pair whose first forecast came then is not scored.
+    One window pass, in index order, with no sort.
     """
     days = _days(conn, "COALESCE(next_on, end_on)", "made_on")
     drop_tables(conn)
@@ -100,17 +101,15 @@ f1 AS (
   WHERE f.recorded_at <= :asof AND NOT f.vague AND f.made_on <= sc.end_on
 )
 SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject,
-       CAST({days} AS DOUBLE PRECISION) AS days,
-       CASE WHEN next_on IS NULL THEN 1 ELSE 0 END AS last
+       CAST({days} AS DOUBLE PRECISION) AS days
 FROM f1"""), win))  # type: ignore[arg-type]
     conn.execute(text(f"""
 CREATE TEMPORARY TABLE {PAIRS} AS
 SELECT claim_id, analyst_id, SUM(days) AS total,
-       CASE WHEN SUM(days) = 0 THEN SUM(last * (p - y) * (p - y))
-            ELSE SUM(days * (p - y) * (p - y)) / SUM(days) END AS b,
+       SUM(days * (p - y) * (p - y)) / SUM(days) AS b,
        CAST(1 AS DOUBLE PRECISION) AS w,
-       MAX(CASE WHEN mapped THEN 1 ELSE 0 END) AS mapped
-FROM {SEG} GROUP BY claim_id, analyst_id"""))
+       MAX(CASE WHEN mapped AND days > 0 THEN 1 ELSE 0 END) AS mapped
+FROM {SEG} GROUP BY claim_id, analyst_id HAVING SUM(days) > 0"""))
     conn.execute(text(f"CREATE INDEX {PAIRS}_ix ON {PAIRS} (claim_id, analyst_id)"))
     try:
         yield
@@ -118,7 +117,7 @@ FROM {SEG} GROUP BY claim_id, analyst_id"""))
         drop_tables(conn)
 
 
-WEIGHT = "(CASE WHEN pr.total = 0 THEN s.last ELSE s.days / pr.total END)"
+WEIGHT = "(s.days / pr.total)"
 PAIR_JOIN = f"JOIN {PAIRS} pr ON pr.claim_id = s.claim_id AND pr.analyst_id = s.analyst_id"
 
 
