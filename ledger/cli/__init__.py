@@ -114,6 +114,7 @@ def root(
 from ledger.cli import claims as _claims  # noqa: E402
 from ledger.cli import db as _db  # noqa: E402
 from ledger.cli import report as _report  # noqa: E402
+from ledger.cli import seed as _seed  # noqa: E402
 from ledger.cli import transfer as _transfer  # noqa: E402
 from ledger.cli import views as _views  # noqa: E402
 
@@ -121,6 +122,7 @@ _claims.register(app)
 _views.register(app)
 _report.register(app)
 _transfer.register(app)
+_seed.register(app)
 app.add_typer(_db.app, name="db", rich_help_panel="Database")
 
 

@@ -285,9 +285,10 @@ SPECS = {t: [(f, k, CONVERTERS[k], k.endswith("?") or k == "band") for f, k in s
          for t, spec in FIELDS.items()}
 
 
-def read_records(lines: Iterable[str]) -> list[tuple[int, dict[str, Any]]]:
-    """Parse and type-check every line; the first bad line stops everything."""
-    out: list[tuple[int, dict[str, Any]]] = []
+def read_records(lines: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:
+    """Parse and type-check every line; the first bad line stops everything. Each record
+    comes with its label (``line 12``) for messages."""
+    out: list[tuple[str, dict[str, Any]]] = []
     for no, raw in enumerate(lines, 1):
         raw = raw.strip()
         if not raw:
@@ -322,14 +323,15 @@ def read_records(lines: Iterable[str]) -> list[tuple[int, dict[str, Any]]]:
                 rec[field] = convert(value)
             except (TypeError, ValueError, AttributeError):
                 raise _fail(f"line {no}: {t} field {field!r}", kind.rstrip("?"), value) from None
-        _rules(no, rec)
-        out.append((no, rec))
+        check_record(f"line {no}", rec)
+        out.append((f"line {no}", rec))
     return out
 
 
-def _rules(no: int, r: dict[str, Any]) -> None:
+def check_record(no: str, r: dict[str, Any]) -> None:
+    """The rules a record must meet beyond its field types (messages start with its label)."""
     t = r["type"]
-    where = f"line {no}: {t}"
+    where = f"{no}: {t}"
     if t == "claim":
         if r["due_on"] < r["made_on"]:
             raise ImportFileError(f"{where} {r['key']!r}: due_on is before made_on")
@@ -360,7 +362,12 @@ def _next_id(conn: Any, table: Any) -> int:
 def import_jsonl(store: Store, actor: str, lines: Iterable[str],
                  progress: Progress = None) -> dict[str, int]:
     """Load an export into this ledger: all or nothing; rows already present are skipped."""
-    records = read_records(lines)
+    return import_records(store, actor, read_records(lines), progress)
+
+
+def import_records(store: Store, actor: str, records: list[tuple[str, dict[str, Any]]],
+                   progress: Progress = None, action: str = "import") -> dict[str, int]:
+    """Load typed records (each with a label for messages) in one transaction."""
     counts = {t: 0 for t in FIELDS}
     skipped = 0
     now = utcnow()
@@ -369,11 +376,11 @@ def import_jsonl(store: Store, actor: str, lines: Iterable[str],
         names = {n: i for i, n in conn.execute(select(ANALYST.c.id, ANALYST.c.name))}
         file_analysts = {r["name"]: (no, r) for no, r in records if r["type"] == "analyst"}
 
-        def who(name: str, no: int) -> int:
+        def who(name: str, no: str) -> int:
             if name in names:
                 return names[name]
             if name not in file_analysts:
-                raise ImportFileError(f"line {no}: analyst {name!r} is neither in the file nor in "
+                raise ImportFileError(f"{no}: analyst {name!r} is neither in the file nor in "
                                    "this ledger")
             _, a = file_analysts[name]
             new = int(conn.execute(ANALYST.insert().values(
@@ -426,7 +433,7 @@ def import_jsonl(store: Store, actor: str, lines: Iterable[str],
             if progress and (done % 5000 == 0 or done == total):
                 progress(done, total)
             if r["key"] in claim_ids:
-                raise ImportFileError(f"line {no}: claim {r['key']!r} appears twice in the file")
+                raise ImportFileError(f"{no}: claim {r['key']!r} appears twice in the file")
             if r["key"] in existing_claims:
                 cid = existing_claims[r["key"]]
                 _same_or_fail(conn, no, "claim", r, existing_claim(conn, cid, names, sources))
@@ -434,7 +441,7 @@ def import_jsonl(store: Store, actor: str, lines: Iterable[str],
                 skipped += 1
                 continue
             if r["source"] is not None and r["source"] not in sources:
-                raise ImportFileError(f"line {no}: claim {r['key']!r} cites unknown source {r['source']!r}")
+                raise ImportFileError(f"{no}: claim {r['key']!r} cites unknown source {r['source']!r}")
             cid = next_claim
             next_claim += 1
             row = {"id": cid, "key": r["key"], "statement": r["statement"], "quote": r["quote"],
@@ -457,9 +464,9 @@ def import_jsonl(store: Store, actor: str, lines: Iterable[str],
         if tag_rows:
             insert_many(conn, TAG, tag_rows)
 
-        def claim_of(no: int, r: dict[str, Any]) -> int:
+        def claim_of(no: str, r: dict[str, Any]) -> int:
             if r["claim"] not in claim_ids:
-                raise ImportFileError(f"line {no}: {r['type']} {r['id']!r} refers to unknown claim "
+                raise ImportFileError(f"{no}: {r['type']} {r['id']!r} refers to unknown claim "
                                    f"{r['claim']!r}")
             return claim_ids[r["claim"]]
 
@@ -532,11 +539,11 @@ def import_jsonl(store: Store, actor: str, lines: Iterable[str],
             if r["superseded_at"] is None:
                 current[cid] += 1
                 if current[cid] > 1:
-                    raise ImportFileError(f"line {no}: claim {r['claim']!r} has two current resolutions")
+                    raise ImportFileError(f"{no}: claim {r['claim']!r} has two current resolutions")
             ev = []
             for stable in r["evidence"]:
                 if stable not in evidence_ids:
-                    raise ImportFileError(f"line {no}: resolution {r['id']!r} rests on unknown "
+                    raise ImportFileError(f"{no}: resolution {r['id']!r} rests on unknown "
                                        f"evidence {stable!r}")
                 ev.append(evidence_ids[stable])
             row = {"claim_id": cid, "revision": r["revision"], "outcome": r["outcome"],
@@ -547,7 +554,7 @@ def import_jsonl(store: Store, actor: str, lines: Iterable[str],
             if have is not None:
                 mine = {k: have[k] for k in row}
                 if audit.canonical(mine) != audit.canonical(row):
-                    raise ImportFileError(f"line {no}: resolution {r['id']!r} differs from the one "
+                    raise ImportFileError(f"{no}: resolution {r['id']!r} differs from the one "
                                        "in this ledger; nothing was imported")
                 skipped += 1
                 continue
@@ -574,7 +581,7 @@ def import_jsonl(store: Store, actor: str, lines: Iterable[str],
                 after[f"analyst/{me}"] = audit.digest({"id": me, "name": actor,
                                                        "affiliation": None, "created_at": now})
             after["counts"] = counts
-            audit.append(conn, actor=actor, action="import", entity="ledger", entity_id=None,
+            audit.append(conn, actor=actor, action=action, entity="ledger", entity_id=None,
                          claim_id=None, before=None, after=after, at=now)
     return {**counts, "skipped": skipped}
 
@@ -612,11 +619,11 @@ def existing_claim(conn: Any, cid: int, names: dict[str, int], sources: dict[str
             "recorded_at": c["recorded_at"], "version": c["version"]}
 
 
-def _same_or_fail(conn: Any, no: int, what: str, rec: dict[str, Any], have: dict[str, Any]) -> None:
+def _same_or_fail(conn: Any, no: str, what: str, rec: dict[str, Any], have: dict[str, Any]) -> None:
     mine = {k: v for k, v in rec.items() if k != "type"}
     if what == "claim":
         mine["tags"] = sorted(set(mine["tags"]))
     diff = sorted(k for k in mine if audit.canonical(mine[k]) != audit.canonical(have.get(k)))
     if diff:
-        raise RuleViolation(f"line {no}: {what} {rec['key']!r} already exists here with different "
+        raise RuleViolation(f"{no}: {what} {rec['key']!r} already exists here with different "
                             f"{', '.join(diff)}; nothing was imported")

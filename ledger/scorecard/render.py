@@ -7,8 +7,8 @@ import io
 import json
 from typing import Any
 
-SUMMARY_COLS = ["group", "scored", "Brier", "95% CI", "base", "skill", "amb", "ann", "wdr",
-                "open", "overdue", "mapped"]
+SUMMARY_COLS = ["group", "scored", "Brier", "95% CI", "base", "skill", "unsc", "amb", "ann",
+                "wdr", "open", "overdue", "mapped"]
 
 
 def _short(text: str, n: int) -> str:
@@ -28,10 +28,10 @@ def summary_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     for g in [*report["groups"], report["overall"]]:
         c = g["counts"]
         rows.append({
-            "group": _short(g["key"], 14) + (" *" if g["small_sample"] and g["counts"]["scored"] else ""),
+            "group": _short(g["key"], 14) + (" †" if g["small_sample"] and g["counts"]["scored"] else ""),
             "scored": c["scored"], "Brier": _f(g["brier"]), "95% CI": _ci(g["brier_ci95"]),
             "base": _f(g["baseline_score"], 1), "skill": _f(g["brier_skill"], 2),
-            "amb": c["ambiguous"], "ann": c["annulled"], "wdr": c["withdrawn"],
+            "unsc": c["unscored"], "amb": c["ambiguous"], "ann": c["annulled"], "wdr": c["withdrawn"],
             "open": c["open"], "overdue": c["overdue"], "mapped": c["mapped"],
         })
     return rows
@@ -47,10 +47,11 @@ def title(report: dict[str, Any]) -> str:
 def notes(report: dict[str, Any]) -> list[str]:
     out = []
     if any(g["small_sample"] and g["counts"]["scored"] for g in report["groups"]):
-        out.append("* small sample: under 10 scored claims; shown, not ranked.")
+        out.append("† small sample: under 10 scored claims; shown, not ranked.")
     out.append("base: mean baseline score 100*(1+log2 q), 0 = chance, 100 = certain and right. "
-               "skill: Brier skill against always-50%. amb/ann/wdr: ambiguous, annulled, "
-               "withdrawn (counted, never scored). mapped: scored from a phrase.")
+               "skill: Brier skill against always-50%. unsc: resolved true or false but no forecast "
+               "made before the outcome was known (or only vague words). amb/ann/wdr: ambiguous, "
+               "annulled, withdrawn (counted, never scored). mapped: scored from a phrase.")
     for c in report.get("comparisons", []):
         if "mean_diff" in c:
             p = c["p_permutation"] if c["p_permutation"] is not None else c["p_t"]

@@ -21,11 +21,9 @@ from ledger.store.types import utcnow
 
 
 def migrations_dir() -> Path:
-    """The Alembic folder: inside the installed package, or at the top of a checkout."""
-    packaged = Path(ledger.__file__).resolve().parent / "migrations"
-    if (packaged / "env.py").is_file():
-        return packaged
-    return Path(ledger.__file__).resolve().parent.parent / "migrations"
+    from ledger.paths import shipped
+
+    return shipped("migrations", "env.py")
 
 
 def alembic_config(conn: Connection | None = None) -> Any:
