@@ -27,6 +27,7 @@ from ledger.ops.common import (
     TAG,
     analyst_id,
     bump_version,
+    check_version,
     check_key,
     clean_text,
     current_resolution,
@@ -231,6 +232,7 @@ def resolve(store: Store, actor: str, claim_ref: str, outcome: str, *, on: date,
     now = utcnow()
     with store.write() as conn:
         claim = find_claim(conn, claim_ref)
+        check_version(conn, claim, expected_version)
         _live(claim, "resolve it")
         if on < claim["made_on"]:
             raise RuleViolation(f"resolution date {on.isoformat()} is before claim {claim['key']} "
@@ -283,6 +285,7 @@ def reopen(store: Store, actor: str, claim_ref: str, *, note: str,
     now = utcnow()
     with store.write() as conn:
         claim = find_claim(conn, claim_ref)
+        check_version(conn, claim, expected_version)
         current = current_resolution(conn, claim["id"])
         if current is None:
             raise RuleViolation(f"claim {claim['key']} is not resolved; nothing to reopen")
@@ -304,6 +307,7 @@ def withdraw(store: Store, actor: str, claim_ref: str, *, on: date, note: str | 
     now = utcnow()
     with store.write() as conn:
         claim = find_claim(conn, claim_ref)
+        check_version(conn, claim, expected_version)
         if claim["withdrawn_on"] is not None:
             raise RuleViolation(f"claim {claim['key']} was already withdrawn on "
                                 f"{claim['withdrawn_on'].isoformat()}")
@@ -341,6 +345,7 @@ def edit(store: Store, actor: str, claim_ref: str, *, changes: dict[str, Any],
     now = utcnow()
     with store.write() as conn:
         claim = find_claim(conn, claim_ref)
+        check_version(conn, claim, expected_version)
         values: dict[str, Any] = {}
         for field, value in changes.items():
             if field == "key":

@@ -156,6 +156,14 @@ def not_future(day: date, what: str) -> None:
         raise RuleViolation(f"{what} {day.isoformat()} is in the future (today is {today().isoformat()})")
 
 
+def check_version(conn: Connection, claim: dict[str, Any], expected: int | None) -> None:
+    """Refuse first, before any rule, if the claim changed since the caller read it."""
+    from ledger.errors import Conflict
+
+    if expected is not None and claim["version"] != expected:
+        raise Conflict(conflict_message(conn, claim, expected, int(claim["version"])))
+
+
 def bump_version(conn: Connection, claim: dict[str, Any], expected: int | None) -> int:
     """Optimistic check: refuse if someone changed the claim since the caller read it."""
     from ledger.errors import Conflict

@@ -71,10 +71,9 @@ def holders(path: str | os.PathLike[str]) -> list[str]:
         try:
             for fd in (entry / "fd").iterdir():
                 if os.readlink(fd) in (target, target + "-journal", target + "-wal"):
-                    cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(
-                        "utf-8", "replace"
-                    ).strip()
-                    found.append(f"pid {entry.name} ({cmd[:80]})")
+                    raw = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+                    cmd = " ".join(raw.decode("utf-8", "replace").split())
+                    found.append(f"pid {entry.name} ({cmd[:60]})")
                     break
         except OSError:
             continue
