@@ -13,7 +13,6 @@ import pytest
 from scipy import stats as sst
 
 import synth
-from helpers import Ledger
 
 EDGES = np.linspace(0, 1, 11)
 

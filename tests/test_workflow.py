@@ -8,9 +8,8 @@ import io
 import json
 
 import pytest
-import typer
 
-from helpers import Ledger, typed_rows
+from helpers import Ledger
 from ledger.cli import app
 
 

@@ -102,32 +102,26 @@ def analyst_id(conn: Connection, name: str, journal: Journal | None, *, create: 
     return int(new_id)
 
 
-def find_claim(conn: Connection, ref: str | int) -> dict[str, Any]:
-    """A claim by numeric id or key; unknown refs get the nearest keys as a hint."""
+def _find(conn: Connection, table: Any, what: str, ref: str | int) -> dict[str, Any]:
+    """A row by numeric id or key; an unknown ref gets the nearest keys as a hint."""
     text = str(ref).strip()
-    if text.isdigit():
-        row = conn.execute(select(CLAIM).where(CLAIM.c.id == int(text))).mappings().first()
-    else:
-        row = conn.execute(select(CLAIM).where(CLAIM.c.key == text)).mappings().first()
+    col = table.c.id if text.isdigit() else table.c.key
+    value: Any = int(text) if text.isdigit() else text
+    row = conn.execute(select(table).where(col == value)).mappings().first()
     if row is None:
-        keys = [r[0] for r in conn.execute(select(CLAIM.c.key))]
+        keys = [r[0] for r in conn.execute(select(table.c.key))]
         close = difflib.get_close_matches(text, keys, n=3, cutoff=0.5)
         hint = f"; nearest keys: {', '.join(close)}" if close else ""
-        raise NotFound(f"no claim {text!r}{hint}")
+        raise NotFound(f"no {what} {text!r}{hint}")
     return dict(row)
+
+
+def find_claim(conn: Connection, ref: str | int) -> dict[str, Any]:
+    return _find(conn, CLAIM, "claim", ref)
 
 
 def find_source(conn: Connection, ref: str | int) -> dict[str, Any]:
-    text = str(ref).strip()
-    col = SOURCE.c.id if text.isdigit() else SOURCE.c.key
-    value: Any = int(text) if text.isdigit() else text
-    row = conn.execute(select(SOURCE).where(col == value)).mappings().first()
-    if row is None:
-        keys = [r[0] for r in conn.execute(select(SOURCE.c.key))]
-        close = difflib.get_close_matches(text, keys, n=3, cutoff=0.5)
-        hint = f"; nearest: {', '.join(close)}" if close else ""
-        raise NotFound(f"no source {text!r}{hint}")
-    return dict(row)
+    return _find(conn, SOURCE, "source", ref)
 
 
 def current_resolution(conn: Connection, claim_id: int) -> dict[str, Any] | None:

@@ -48,7 +48,7 @@ def wait_budget(network: bool) -> float:
         try:
             value = float(raw)
         except ValueError:
-            raise StorageError(f"LEDGER_BUSY_TIMEOUT must be a number of seconds, not {raw!r}")
+            raise StorageError(f"LEDGER_BUSY_TIMEOUT must be a number of seconds, not {raw!r}") from None
         if value < 0:
             raise StorageError("LEDGER_BUSY_TIMEOUT must not be negative")
         return value
