@@ -12,7 +12,14 @@ import re
 from typing import Any
 
 from ledger.errors import LedgerError
-from ledger.scorecard.render import calibration_rows, murphy_line, notes, summary_rows, title
+from ledger.scorecard.render import (
+    calibration_rows,
+    murphy_line,
+    notes,
+    summary_rows,
+    title,
+    weight,
+)
 
 CSS = """
 body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:960px;margin:2em auto;
@@ -63,7 +70,7 @@ def reliability_svg(group: dict[str, Any], caption: str) -> str:
         ax.errorbar(x, y, yerr=[lo, hi], fmt="o", color="#1f5fa8", ecolor="#7aa6d6",
                     capsize=3, label="observed, 95% Wilson interval")
         for xi, yi, b in zip(x, y, bins):
-            ax.annotate(f"n={b['n']}", (xi, yi), textcoords="offset points", xytext=(5, -10),
+            ax.annotate(f"n={weight(b['n'])}", (xi, yi), textcoords="offset points", xytext=(5, -10),
                         fontsize=7, color="#555")
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
@@ -122,7 +129,7 @@ def render_html(report: dict[str, Any], claims: list[dict[str, Any]] | None = No
     ]
     if report.get("phrase_calibration"):
         parts += ["<h2>Phrase calibration</h2>", _table([
-            {"phrase": p["phrase"], "maps to": f"{p['maps_to']:.2f}", "n": p["n"],
+            {"phrase": p["phrase"], "maps to": f"{p['maps_to']:.2f}", "n": weight(p["n"]),
              "came true": f"{p['observed']:.2f}",
              "95% CI": f"{p['ci95'][0]:.2f}-{p['ci95'][1]:.2f}" if p["ci95"] else "-"}
             for p in report["phrase_calibration"]])]

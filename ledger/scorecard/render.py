@@ -19,6 +19,11 @@ def _f(x: float | None, nd: int = 3) -> str:
     return "-" if x is None else f"{x:.{nd}f}"
 
 
+def weight(n: float) -> str:
+    """A bin's count: whole when nobody updated, else the time-split weight to one decimal."""
+    return str(int(n)) if float(n).is_integer() else f"{n:.1f}"
+
+
 def _ci(ci: list[float] | None) -> str:
     return "-" if not ci else f"{ci[0]:.3f}-{ci[1]:.3f}"
 
@@ -65,7 +70,7 @@ def notes(report: dict[str, Any]) -> list[str]:
 
 
 def calibration_rows(group: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"bin": f"{'[' if b['lo'] == 0 else '('}{b['lo']:.1f}, {b['hi']:.1f}]", "n": b["n"],
+    return [{"bin": f"{'[' if b['lo'] == 0 else '('}{b['lo']:.1f}, {b['hi']:.1f}]", "n": weight(b["n"]),
              "mean forecast": _f(b["mean_forecast"]), "observed": _f(b["observed"]),
              "95% CI": _ci(b["ci95"])} for b in group["calibration"] if b["n"]]
 
@@ -107,7 +112,7 @@ def render_text(report: dict[str, Any], md: bool = False) -> str:
                         f"{mp['brier_range'][1]:.3f}."))
     if report["phrase_calibration"]:
         out += ["", h("Phrase calibration"),
-                tab([{"phrase": p["phrase"], "maps to": _f(p["maps_to"], 2), "n": p["n"],
+                tab([{"phrase": p["phrase"], "maps to": _f(p["maps_to"], 2), "n": weight(p["n"]),
                       "came true": _f(p["observed"], 2), "95% CI": _ci(p["ci95"])}
                      for p in report["phrase_calibration"]])]
     if report.get("trend"):
