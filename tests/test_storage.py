@@ -368,3 +368,34 @@ def test_light_commands_do_not_import_sqlalchemy_or_alembic(args):
     assert "typer" in imported  # the measurement itself works
     assert not {m for m in imported if m.split(".")[0] in ("sqlalchemy", "alembic", "pendulum",
                                                             "matplotlib")}
+
+
+COMMANDS = [["list"], ["show", "x"], ["add", "X", "--due", "2030"], ["forecast", "x", "0.5"],
+            ["resolve", "x", "true", "--on", "2016-01-01"], ["report"], ["export"],
+            ["import", "f.jsonl"], ["seed"], ["log"], ["due"], ["source", "list"]]
+
+
+@pytest.mark.parametrize("state,fragment", [("older", "older than this ledger"),
+                                            ("newer", "newer ledger"),
+                                            ("foreign", "is not a ledger")])
+def test_every_command_checks_the_schema_first(tmp_path, state, fragment):
+    p = tmp_path / "l.db"
+    if state == "foreign":
+        con = sqlite3.connect(p)
+        con.execute("CREATE TABLE notes (t TEXT)")
+        con.commit()
+        con.close()
+    else:
+        Ledger(str(p)).ok("db", "init")
+        if state == "older":
+            _downgrade(str(p), "0001")
+        else:
+            sql(str(p), "UPDATE alembic_version SET version_num = 'ffffffffffff'")
+    (tmp_path / "f.jsonl").write_text('{"type":"ledger","format":1}\n')
+    lg = Ledger(str(p))
+    before = lg.snapshot()
+    for args in COMMANDS:
+        res = lg.run(*args)
+        assert res.exit_code == 3, (args, res.stderr)
+        assert fragment in one_line_error(res), args
+    assert lg.snapshot() == before
