@@ -85,12 +85,15 @@ def source_list(
     fmt: Format = typer.Option(Format.text, "--format", help="Output format."),
 ) -> None:
     """List sources with their authors and how many claims cite each."""
-    from ledger.cli.render import table
+    from ledger.cli.render import fitted, table
     from ledger.ops.queries import list_sources
 
     rows = list_sources(ctx.obj.open())
     cols = ["id", "key", "title", "outlet", "published", "authors", "claims"]
-    typer.echo(table(rows, fmt, cols + (["url"] if fmt in (Format.json, Format.csv) else [])))
+    if fmt is Format.text:
+        typer.echo(fitted(rows, cols, "title", caps={"key": 24, "outlet": 20, "authors": 20}))
+    else:
+        typer.echo(table(rows, fmt, cols + (["url"] if fmt in (Format.json, Format.csv) else [])))
 
 
 def add(

@@ -88,10 +88,11 @@ def show(
 def render_story(s: dict[str, Any], fmt: Format) -> str:
     import textwrap
 
-    from ledger.cli.render import table
+    from ledger.cli.render import fitted, table
 
     md = fmt is Format.md
-    wrap = (lambda t: t) if md else (lambda t: textwrap.fill(t, 98, subsequent_indent="  "))
+    wrap = (lambda t: t) if md else (lambda t: textwrap.fill(
+        t, 98, subsequent_indent="  ", break_on_hyphens=False, break_long_words=False))
     h = (lambda t: f"\n## {t}\n") if md else (lambda t: f"\n{t}\n{'-' * len(t)}")
     lines = [f"# {s['key']} (id {s['id']})" if md else f"{s['key']} (id {s['id']}): {s['status']}"]
     if md:
@@ -105,8 +106,8 @@ def render_story(s: dict[str, Any], fmt: Format) -> str:
         by = f" by {', '.join(src['authors'])}" if src["authors"] else ""
         lines.append(wrap(f"Source: {src['title']} ({src['outlet'] or 'no outlet'}{by}, {when})"
                           + (f" {src['url']}" if src["url"] else "")))
-    lines.append(f"Author: {s['author']}; subject: {s['subject'] or '-'}; tags: "
-                 f"{', '.join(s['tags']) or '-'}")
+    lines.append(wrap(f"Author: {s['author']}; subject: {s['subject'] or '-'}; tags: "
+                      f"{', '.join(s['tags']) or '-'}"))
     basis = {"stated": "stated in the text", "inferred": "inferred from the wording",
              "assigned": "assigned by the recorder"}[s["due_basis"]]
     lines.append(wrap(f"Made {s['made_on']}; due {s['due_on']} ({basis}"
@@ -115,13 +116,16 @@ def render_story(s: dict[str, Any], fmt: Format) -> str:
         lines.append(wrap(f"Criteria: {s['criteria']}"))
     if s["withdrawn_on"]:
         lines.append(wrap(f"Withdrawn {s['withdrawn_on']}" + (f": {s['withdrawn_note']}" if s["withdrawn_note"] else "")))
-    lines.append(f"Recorded by {s['recorded_by']} at {s['recorded_at']:%Y-%m-%d %H:%M} UTC; version {s['version']}")
+    lines.append(wrap(f"Recorded by {s['recorded_by']} at {s['recorded_at']:%Y-%m-%d %H:%M} UTC; "
+                      f"version {s['version']}"))
     lines.append(h("Forecasts"))
     rows = [{"id": f["id"], "on": f["on"], "by": f["by"], "p": f["probability"],
              "given": f["given"] + (" (vague)" if f["vague"] else ""),
              "band": f"{f['band'][0]:.2f}-{f['band'][1]:.2f}" if f["band"] else "", "note": f["note"]}
             for f in s["forecasts"]]
-    lines.append(table(rows, fmt, ["id", "on", "by", "p", "given", "band", "note"]) if rows else "(none)")
+    cols = ["id", "on", "by", "p", "given", "band", "note"]
+    lines.append((fitted(rows, cols, "note", caps={"by": 16, "given": 24}) if not md
+                  else table(rows, fmt, cols)) if rows else "(none)")
     lines.append(h("Evidence"))
     for e in s["evidence"]:
         cite = f" [{e['citation']}]" if e["citation"] else ""
