@@ -55,6 +55,32 @@ def wait_budget(network: bool) -> float:
     return DEFAULT_WAIT_NETWORK if network else DEFAULT_WAIT_LOCAL
 
 
+def begin_immediate(dbapi: sqlite3.Connection, wait: float) -> None:
+    """Take the write lock, polling every few milliseconds until ``wait`` runs out.
+
+    SQLite's own busy handler backs off to 100 ms sleeps, so with several writers a waiting
+    one keeps missing the short gaps between others' transactions. Polling with a small random
+    pause is fairer and cuts the tail latency; the busy timeout still covers COMMIT.
+    """
+    import random
+    import time
+
+    deadline = time.monotonic() + wait
+    dbapi.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                dbapi.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                busy = getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY")
+                if not busy or time.monotonic() >= deadline:
+                    raise
+                time.sleep(random.uniform(0.0005, 0.004))
+    finally:
+        dbapi.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
+
+
 class Store:
     """A ledger location (SQLite path or PostgreSQL URL) and its engine."""
 
@@ -138,8 +164,10 @@ class Store:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Connection) -> None:
-            mode_ = "IMMEDIATE" if conn.get_execution_options().get("ledger_write") else "DEFERRED"
-            conn.exec_driver_sql(f"BEGIN {mode_}")
+            if conn.get_execution_options().get("ledger_write"):
+                begin_immediate(conn.connection.driver_connection, wait)
+            else:
+                conn.exec_driver_sql("BEGIN DEFERRED")
 
         return engine
 
@@ -185,14 +213,16 @@ class Store:
             yield
         except OperationalError as exc:
             raise self.translate(exc) from exc
+        except sqlite3.OperationalError as exc:  # raised by our own BEGIN IMMEDIATE loop
+            raise self.translate(exc) from exc
         except DBAPIError as exc:
             if isinstance(getattr(exc, "orig", None), sqlite3.DatabaseError):
                 raise self.translate(exc) from exc
             raise
 
-    def translate(self, exc: DBAPIError) -> Exception:
+    def translate(self, exc: Exception) -> Exception:
         """Turn a driver error into one sentence the user can act on."""
-        orig: Any = exc.orig
+        orig: Any = getattr(exc, "orig", exc)
         msg = str(orig).strip().splitlines()[0] if orig is not None else str(exc)
         if self.is_sqlite:
             name = getattr(orig, "sqlite_errorname", "")
