@@ -213,24 +213,49 @@ WITH pairs AS (
 ),
 st AS (
   SELECT p.analyst_id, p.claim_id, p.phrase, cs.subject,
-    CASE WHEN cs.status = 'tf' THEN
-      COALESCE((SELECT CASE WHEN sp.mapped = 1 THEN 'scored+mapped' ELSE 'scored' END
-                FROM {PAIRS} sp WHERE sp.claim_id = p.claim_id AND sp.analyst_id = p.analyst_id),
-               'unscored')
-    ELSE cs.status END AS status
+    {_tf_split(by)} AS status
   FROM pairs p JOIN {STATUS} cs ON cs.claim_id = p.claim_id
 )
 SELECT {key} AS g, s.status, COUNT(*) AS n
 FROM st s {join}
 GROUP BY {gb}s.status""", win)
     conn.execute(text(f"DROP TABLE IF EXISTS {STATUS}"))
+    rows = _named(conn, rows, by)
+    if by != "phrase":
+        # split true/false pairs into scored and unscored from the pair table (no lookups)
+        pkey, pjoin, pgb = _key(by, "s")
+        group_by = f"GROUP BY {pgb[:-2]}" if pgb else ""
+        scored = {g: (int(n), int(m or 0)) for g, n, m in _named(conn, _run(
+            conn, f"SELECT {pkey} AS g, COUNT(*), SUM(s.mapped) FROM {PAIRS} s {pjoin} {group_by}",
+            win), by)}
+        split = []
+        for g, status, n in rows:
+            if status != "tf":
+                split.append((g, status, n))
+            elif n - scored.get(g, (0, 0))[0] > 0:
+                split.append((g, "unscored", n - scored.get(g, (0, 0))[0]))
+        for g, (n, m) in scored.items():
+            split += [(g, "scored+mapped", m)] if m else []
+            split += [(g, "scored", n - m)] if n - m else []
+        rows = split
     out = []
-    for g, status, n in _named(conn, rows, by):
+    for g, status, n in rows:
         if status == "scored+mapped":
             out.append((g, "scored", n, n))
         else:
             out.append((g, status, n, 0))
     return out
+
+
+def _tf_split(by: str | None) -> str:
+    """For grouping by phrase, split true/false pairs here; otherwise leave them as 'tf'."""
+    if by != "phrase":
+        return "cs.status"
+    return f"""CASE WHEN cs.status = 'tf' THEN
+      COALESCE((SELECT CASE WHEN sp.mapped = 1 THEN 'scored+mapped' ELSE 'scored' END
+                FROM {PAIRS} sp WHERE sp.claim_id = p.claim_id AND sp.analyst_id = p.analyst_id),
+               'unscored')
+    ELSE cs.status END"""
 
 
 def known_range(conn: Connection, win: Window) -> tuple[date, date] | None:
