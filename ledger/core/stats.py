@@ -12,10 +12,6 @@ def normal_cdf(x: float) -> float:
     return _NORMAL.cdf(x)
 
 
-def normal_ppf(q: float) -> float:
-    return _NORMAL.inv_cdf(q)
-
-
 def _betacf(a: float, b: float, x: float) -> float:
     """Continued fraction for the incomplete beta function (modified Lentz)."""
     tiny = 1e-300

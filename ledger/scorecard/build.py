@@ -36,7 +36,7 @@ def window(req: Request, period: Period | None = None) -> query.Window:
     as_of_ts = datetime.combine(req.as_of, time.max, tzinfo=timezone.utc)
     start = p.start if p else date(1, 1, 1)
     end = min(p.end, req.as_of) if p else req.as_of
-    return query.Window(as_of_ts, req.as_of, start, end)
+    return query.Window(as_of_ts, start, end)
 
 
 def _num(x: float | None, nd: int = 10) -> float | None:
@@ -250,8 +250,3 @@ def _merge(rows: list[tuple]) -> list[tuple]:
         acc[tuple(r[:7])] += float(r[7])
     return [(*k, w) for k, w in acc.items()]
 
-
-def default_as_of() -> date:
-    from ledger.ops.common import today
-
-    return today()

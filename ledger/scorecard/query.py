@@ -22,7 +22,6 @@ from sqlalchemy.engine import Connection
 from ledger.ops.common import OVERDUE_GRACE_DAYS
 from ledger.store.types import UTCDateTime
 
-GROUPINGS = ("author", "tag", "subject", "phrase")
 SEG = "ledger_report_seg"
 PAIRS = "ledger_report_pairs"
 STATUS = "ledger_report_status"
@@ -31,7 +30,6 @@ STATUS = "ledger_report_status"
 @dataclass(frozen=True)
 class Window:
     as_of: datetime  # instant: end of the as-of day, UTC
-    as_of_day: date
     start: date  # outcomes known in [start, end]
     end: date
 

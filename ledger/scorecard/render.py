@@ -7,10 +7,6 @@ import io
 import json
 from typing import Any
 
-SUMMARY_COLS = ["group", "scored", "Brier", "95% CI", "base", "skill", "unsc", "amb", "ann",
-                "wdr", "open", "overdue", "mapped"]
-
-
 def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 

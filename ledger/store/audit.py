@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ledger.store import models as m
@@ -219,6 +219,3 @@ def verify(conn: Connection) -> list[str]:
     problems.sort(key=lambda p: p[0])
     return [text for _, text in problems]
 
-
-def count_events(conn: Connection) -> int:
-    return int(conn.execute(select(func.count()).select_from(m.Event.__table__)).scalar_one())
