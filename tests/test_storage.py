@@ -399,3 +399,14 @@ def test_every_command_checks_the_schema_first(tmp_path, state, fragment):
         assert res.exit_code == 3, (args, res.stderr)
         assert fragment in one_line_error(res), args
     assert lg.snapshot() == before
+
+
+def test_copy_refuses_a_ledger_that_holds_data(ledger, tmp_path):
+    src = Ledger(str(tmp_path / "src.db"))
+    src.ok("db", "init")
+    before = ledger.snapshot()
+    res = src.run("db", "copy", ledger.target)
+    assert res.exit_code == 1
+    msg = one_line_error(res)
+    assert "not empty" in msg or "already holds tables" in msg
+    assert ledger.snapshot() == before

@@ -75,15 +75,7 @@ def _migrate(store: Store, target: str, *, downgrade: bool = False) -> None:
 
 def init(store: Store, actor: str) -> str:
     """A new ledger at the newest schema. Refuses anything that already holds data."""
-    if store.path is not None and store.path.exists() and store.path.stat().st_size > 0:
-        raise LedgerError(f"{store.path} already exists and is not empty; init touches only "
-                          "new or empty files (use `ledger db upgrade` for an older ledger)")
-    if store.path is None:
-        with store.read() as conn:
-            tables = user_tables(conn)
-        if tables:
-            raise LedgerError(f"{store.location} already holds tables ({', '.join(tables[:5])}); "
-                              "init touches only an empty database")
+    refuse_non_empty(store, "init")
     try:
         _migrate(store, "head")
         with store.write() as conn:
@@ -96,6 +88,19 @@ def init(store: Store, actor: str) -> str:
             store.path.unlink()  # we created it a moment ago: leave nothing half-made
         raise
     return SCHEMA_HEAD
+
+
+def refuse_non_empty(store: Store, what: str) -> None:
+    """Only new or empty files and databases may become a new ledger."""
+    if store.path is not None and store.path.exists() and store.path.stat().st_size > 0:
+        raise LedgerError(f"{store.path} already exists and is not empty; {what} writes only to "
+                          "new or empty files (use `ledger db upgrade` for an older ledger)")
+    if store.path is None:
+        with store.read() as conn:
+            tables = user_tables(conn)
+        if tables:
+            raise LedgerError(f"{store.location} already holds tables ({', '.join(tables[:5])}); "
+                              f"{what} writes only to an empty database")
 
 
 @dataclass
@@ -183,8 +188,7 @@ def copy_ledger(src: Store, dst: Store) -> dict[str, int]:
     """Copy every row of SRC into a new ledger at DST, in one snapshot and one transaction."""
     with src.read() as sconn:
         ensure_current(sconn, src.location)
-    if dst.path is not None and dst.path.exists() and dst.path.stat().st_size > 0:
-        raise LedgerError(f"{dst.path} already exists; copy writes only to a new ledger")
+    refuse_non_empty(dst, "copy")
     _migrate(dst, "head")
     counts: dict[str, int] = {}
     with src.engine.connect() as sconn:
