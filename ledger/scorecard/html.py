@@ -143,9 +143,10 @@ def render_html(report: dict[str, Any], claims: list[dict[str, Any]] | None = No
                 continue
             small = " (small sample: not ranked)" if g["small_sample"] else ""
             parts += [f"<h3>{esc(g['key'])}{esc(small)}</h3>",
-                      f"<p>{g['counts']['scored']} scored; Brier "
-                      f"{g['brier']:.3f}{' (' + esc(str(g['brier_ci95'])) + ')' if g['brier_ci95'] else ''}; "
-                      f"baseline score {g['baseline_score']:.1f}.</p>",
+                      f"<p>{g['counts']['scored']} scored; Brier {g['brier']:.3f}"
+                      + (f" (95% interval {g['brier_ci95'][0]:.3f} to {g['brier_ci95'][1]:.3f})"
+                         if g["brier_ci95"] else "")
+                      + f"; baseline score {g['baseline_score']:.1f}.</p>",
                       "<div class='charts'><figure>", reliability_svg(g, g["key"]),
                       "</figure></div>", f"<p class='note'>{esc(murphy_line(g))}</p>"]
     if claims:
