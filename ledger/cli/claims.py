@@ -32,6 +32,13 @@ def _prob(text: str):  # noqa: ANN202
     return parse_probability(text)
 
 
+def _read_version(store, claim: str, if_version: int | None) -> int:  # noqa: ANN001
+    """The version the change must find: the caller's --if-version, else what we read now."""
+    from ledger.ops.queries import claim_version
+
+    return if_version if if_version is not None else claim_version(store, claim)
+
+
 def _done(done, verb: str) -> None:  # noqa: ANN001
     label = f"{done.entity} {done.id}" + (f" ({done.key})" if done.key and done.entity != "claim" else "")
     if done.entity == "claim":
@@ -188,11 +195,10 @@ def resolve(
 ) -> None:
     """Resolve a claim. Only true and false are scored; ambiguous and annulled are counted."""
     from ledger.ops import changes
-    from ledger.ops.queries import claim_version
 
     day = _day(on, "resolution date")
     store = ctx.obj.open()
-    expected = if_version if if_version is not None else claim_version(store, claim)
+    expected = _read_version(store, claim, if_version)
     done = changes.resolve(store, ctx.obj.actor, claim, outcome, on=day, note=note,
                            evidence=evidence_id, revise=revise, expected_version=expected)
     _done(done, f"resolved {done.key} as {done.detail}:")
@@ -206,10 +212,9 @@ def reopen(
 ) -> None:
     """Undo a claim's resolution; the old one stays in the history."""
     from ledger.ops import changes
-    from ledger.ops.queries import claim_version
 
     store = ctx.obj.open()
-    expected = if_version if if_version is not None else claim_version(store, claim)
+    expected = _read_version(store, claim, if_version)
     _done(changes.reopen(store, ctx.obj.actor, claim, note=note, expected_version=expected),
           "reopened")
 
@@ -223,11 +228,10 @@ def withdraw(
 ) -> None:
     """Withdraw a claim before it falls due: counted, never scored."""
     from ledger.ops import changes
-    from ledger.ops.queries import claim_version
 
     day = _day(on, "withdrawal date")
     store = ctx.obj.open()
-    expected = if_version if if_version is not None else claim_version(store, claim)
+    expected = _read_version(store, claim, if_version)
     _done(changes.withdraw(store, ctx.obj.actor, claim, on=day, note=note,
                            expected_version=expected), "withdrew")
 
@@ -252,7 +256,6 @@ def edit(
     """Change a claim's words, dates or tags. The audit log keeps what it was."""
     from ledger.core.dates import parse_due
     from ledger.ops import changes
-    from ledger.ops.queries import claim_version
 
     values = {"statement": statement, "key": key, "quote": quote, "criteria": criteria,
               "subject": subject, "due_basis": due_basis, "due_note": due_note, "source": source}
@@ -262,7 +265,7 @@ def edit(
     if due is not None:
         fields["due_on"] = parse_due(due, today=_today())
     store = ctx.obj.open()
-    expected = if_version if if_version is not None else claim_version(store, claim)
+    expected = _read_version(store, claim, if_version)
     _done(changes.edit(store, ctx.obj.actor, claim, changes=fields, add_tags=tag,
                        remove_tags=untag, expected_version=expected), "edited")
 

@@ -161,6 +161,12 @@ def _insert_forecast(conn: Any, claim_id: int, analyst: int, on: date, p: Probab
     )).inserted_primary_key[0])
 
 
+def _not_before_made(claim: dict[str, Any], on: date, what: str) -> None:
+    if on < claim["made_on"]:
+        raise RuleViolation(f"{what} {on.isoformat()} is before claim {claim['key']} was made "
+                            f"({claim['made_on'].isoformat()})")
+
+
 def _live(claim: dict[str, Any], doing: str) -> None:
     if claim["withdrawn_on"] is not None:
         raise RuleViolation(f"claim {claim['key']} was withdrawn on "
@@ -178,9 +184,7 @@ def add_forecast(store: Store, actor: str, claim_ref: str, probability: Probabil
     with store.write() as conn:
         claim = find_claim(conn, claim_ref)
         _live(claim, "forecast it")
-        if on < claim["made_on"]:
-            raise RuleViolation(f"forecast dated {on.isoformat()} is before claim {claim['key']} "
-                                f"was made ({claim['made_on'].isoformat()})")
+        _not_before_made(claim, on, "forecast dated")
         res = current_resolution(conn, claim["id"])
         if res is not None and on > res["known_on"]:
             raise RuleViolation(
@@ -234,9 +238,7 @@ def resolve(store: Store, actor: str, claim_ref: str, outcome: str, *, on: date,
         claim = find_claim(conn, claim_ref)
         check_version(conn, claim, expected_version)
         _live(claim, "resolve it")
-        if on < claim["made_on"]:
-            raise RuleViolation(f"resolution date {on.isoformat()} is before claim {claim['key']} "
-                                f"was made ({claim['made_on'].isoformat()})")
+        _not_before_made(claim, on, "resolution date")
         current = current_resolution(conn, claim["id"])
         if current is not None and not revise:
             raise RuleViolation(
