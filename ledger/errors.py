@@ -28,7 +28,15 @@ class Conflict(LedgerError):
 
 
 class RuleViolation(LedgerError):
-    """The input is readable but breaks a rule of the ledger (due before made, ...)."""
+    """The input is readable but breaks a rule of the ledger (due before made, ...).
+
+    ``field`` names the record field the rule is about, so that a seed file or an import can
+    say where the problem is in its own terms.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class SchemaMismatch(LedgerError):

@@ -11,7 +11,7 @@ import os
 
 from alembic import context
 
-from ledger.store.models import Base
+from ledger.store.tables import metadata
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -20,7 +20,7 @@ connection = config.attributes.get("connection")
 def run(conn) -> None:  # type: ignore[no-untyped-def]
     context.configure(
         connection=conn,
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         render_as_batch=True,
         compare_type=True,
         user_module_prefix="ledger.store.types.",

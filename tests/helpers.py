@@ -108,18 +108,17 @@ def typed_rows(target: str) -> dict[str, list[str]]:
     """Every ledger row read through the ledger's own column types: comparable across backends."""
     from sqlalchemy import select
 
-    from ledger.store import models as m
-    from ledger.store.audit import canonical
+    from ledger.core.jsonenc import canonical
     from ledger.store.engine import Store
+    from ledger.store.tables import TABLES_IN_LOAD_ORDER
 
     store = Store(target)
     out: dict[str, list[str]] = {}
     try:
         with store.read() as conn:
-            for name in m.TABLES_IN_LOAD_ORDER:
-                table = m.Base.metadata.tables[name]
+            for table in TABLES_IN_LOAD_ORDER:
                 q = select(table).order_by(*table.primary_key.columns)
-                out[name] = [canonical(dict(r)) for r in conn.execute(q).mappings()]
+                out[table.name] = [canonical(dict(r)) for r in conn.execute(q).mappings()]
     finally:
         store.dispose()
     return out

@@ -49,11 +49,11 @@ def test_concurrent_writers_lose_nothing(ledger):
     assert len(claims) == WORKERS * ROUNDS
     assert {c["key"] for c in claims} == {f"w{w}-c{r}" for w in range(WORKERS) for r in range(ROUNDS)}
     st = ledger.json("db", "status")
-    assert st["rows: forecast"] == WORKERS * ROUNDS * 3
-    assert st["rows: evidence"] == WORKERS * ROUNDS
-    assert st["rows: resolution"] == WORKERS * ROUNDS
+    assert st["rows"]["forecast"] == WORKERS * ROUNDS * 3
+    assert st["rows"]["evidence"] == WORKERS * ROUNDS
+    assert st["rows"]["resolution"] == WORKERS * ROUNDS
     # one event per change, plus db.init
-    assert st["rows: event"] == 1 + WORKERS * ROUNDS * 5
+    assert st["rows"]["event"] == 1 + WORKERS * ROUNDS * 5
     log = ledger.json("log")
     assert [e["id"] for e in log] == list(range(1, len(log) + 1))
     ledger.ok("db", "check")
@@ -133,11 +133,11 @@ def test_killed_migration_leaves_the_old_schema(tmp_path):
     lg = Ledger(str(tmp_path / "m.db"))
     lg.ok("db", "init")
     lg.ok("import", str(_big_import(tmp_path, 15000)))
-    from ledger.store import migrate
+    from ledger.store import admin
     from ledger.store.engine import Store
 
     store = Store(lg.target)
-    migrate.downgrade(store, "0001")
+    admin.downgrade(store, "0001")
     store.dispose()
     before = typed_rows(lg.target)
     proc = subprocess.Popen([ledger_exe(), "--db", lg.target, "db", "upgrade"],

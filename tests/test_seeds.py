@@ -79,12 +79,12 @@ def test_every_claim_is_traceable(ledger):
         story = ledger.json("show", c["key"])
         assert story["quote"] and story["criteria"] and story["due_basis"] in (
             "stated", "inferred", "assigned")
-        assert story["source"]["published_at"] == "2015-02-20T05:58:00+00:00"
+        assert story["source"]["published_at"] == "2015-02-20T05:58:00.000000+00:00"
         assert story["source"]["authors"] == ["Neil Flynn"]
         assert story["resolution"]["rationale"]
         assert story["forecasts"][0]["mapped"] and story["forecasts"][0]["phrase"]
         for e in story["evidence"]:
-            assert e["url"].startswith("http") and e["on"]
+            assert e["url"].startswith("http") and e["observed_on"]
         assert set(story["resolution"]["evidence"]) <= {e["id"] for e in story["evidence"]}
     text = ledger.ok("show", "xiaomi-servers-outside-china").stdout
     assert "23 October 2014" in text and "already public" in text
@@ -106,7 +106,7 @@ BAD = [
     ("bad date", MINIMAL.replace("due_on = 2015-12-31", 'due_on = "end of 2015"'),
      "claims[0] (k1): field 'due_on' must be a date"),
     ("due before made", MINIMAL.replace("due_on = 2015-12-31", "due_on = 2015-01-01"),
-     "claims[0] (k1): field 'due_on' 2015-01-01 is before made_on"),
+     "claims[0] (k1): field 'due_on' breaks a rule: due date 2015-01-01 is before the claim was made"),
     ("probability out of range", MINIMAL.replace("p = 0.8", "p = 1.5"),
      "claims[0].forecast: field 'p' cannot be read: probability '1.5' is outside [0, 1]"),
     ("unknown phrase", MINIMAL.replace("{ p = 0.8 }", '{ phrase = "likey" }'),

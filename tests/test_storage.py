@@ -14,15 +14,16 @@ import pytest
 
 from helpers import Ledger, one_line_error, sql, typed_rows
 from ledger.errors import StorageBusy
-from ledger.store import migrate
+from ledger.store import admin
 from ledger.store.engine import Store
-from ledger.store.schema import SCHEMA_HEAD
+from ledger.store.schema import KNOWN_REVISIONS, SCHEMA_HEAD
 
 
 def test_init_creates_a_ledger_at_head(ledger):
     st = ledger.json("db", "status")
-    assert st["schema"].startswith(f"{SCHEMA_HEAD} (current")
-    assert st["rows: event"] == 1
+    assert st["schema_revision"] == st["expected_revision"] == SCHEMA_HEAD
+    assert st["state"] == "current"
+    assert st["rows"]["event"] == 1
     res = ledger.ok("db", "check")
     assert "passed every check" in res.stderr
 
@@ -48,33 +49,35 @@ def test_migrations_produce_exactly_the_models(ledger):
     store = Store(ledger.target)
     try:
         with store.read() as conn:
-            assert migrate.schema_drift(conn) == []
+            assert admin.schema_drift(conn) == []
     finally:
         store.dispose()
 
 
 def test_single_head_equals_schema_head_constant():
-    sd = migrate.script_directory()
+    sd = admin.script_directory()
     assert sd.get_heads() == [SCHEMA_HEAD]
+    revisions = [r.revision for r in reversed(list(sd.walk_revisions()))]
+    assert tuple(revisions) == KNOWN_REVISIONS
 
 
 def test_each_revision_upgrades_and_downgrades_cleanly(ledger):
     """The stairway: for every revision from head down, one step down and up again."""
     store = Store(ledger.target)
     try:
-        revs = [r.revision for r in reversed(list(migrate.script_directory().walk_revisions()))]
+        revs = [r.revision for r in reversed(list(admin.script_directory().walk_revisions()))]
         assert revs[-1] == SCHEMA_HEAD
         for rev in reversed(revs):
-            down = migrate.script_directory().get_revision(rev).down_revision or "base"
-            migrate.downgrade(store, down)
-            migrate._migrate(store, rev)
+            down = admin.script_directory().get_revision(rev).down_revision or "base"
+            admin.downgrade(store, down)
+            admin.migrate_to(store, rev)
             with store.read() as conn:
-                assert migrate.current_revision(conn) == rev
-            migrate.downgrade(store, down)
-        migrate._migrate(store, "head")
+                assert admin.current_revision(conn) == rev
+            admin.downgrade(store, down)
+        admin.migrate_to(store, "head")
         with store.read() as conn:
-            assert migrate.current_revision(conn) == SCHEMA_HEAD
-            assert migrate.schema_drift(conn) == []
+            assert admin.current_revision(conn) == SCHEMA_HEAD
+            assert admin.schema_drift(conn) == []
     finally:
         store.dispose()
     ledger.ok("db", "check")
@@ -83,7 +86,7 @@ def test_each_revision_upgrades_and_downgrades_cleanly(ledger):
 def _downgrade(target: str, rev: str) -> None:
     store = Store(target)
     try:
-        migrate.downgrade(store, rev)
+        admin.downgrade(store, rev)
     finally:
         store.dispose()
 
@@ -100,7 +103,7 @@ def test_older_file_is_refused_then_upgraded_with_a_backup(ledger, tmp_path):
         backups = list(Path(ledger.target).parent.glob("ledger.db.0001.*.bak"))
         assert len(backups) == 1
         bk = Ledger(str(backups[0]))
-        assert "0001" in bk.json("db", "status")["schema"]
+        assert bk.json("db", "status")["schema_revision"] == "0001"
     ledger.ok("db", "check")
     res = ledger.ok("db", "upgrade")
     assert "nothing to do" in res.stderr
@@ -266,7 +269,7 @@ def test_wal_on_request_and_refused_on_a_network_share(tmp_path, monkeypatch):
     assert "network filesystem" in one_line_error(res)
     monkeypatch.delenv("LEDGER_ASSUME_NETWORK_FS")
     lg.ok("db", "journal", "wal")
-    assert lg.json("db", "status")["journal mode"] == "wal"
+    assert lg.json("db", "status")["journal_mode"] == "wal"
     monkeypatch.setenv("LEDGER_ASSUME_NETWORK_FS", "1")
     res = lg.run("db", "backup", str(tmp_path / "x.db"))
     assert res.exit_code == 1
@@ -287,10 +290,9 @@ def test_network_share_warning(tmp_path, monkeypatch):
 def test_utc_datetime_round_trips_the_same_on_both_backends(ledger):
     from sqlalchemy import select
 
-    from ledger.store import models as m
+    from ledger.store.tables import ANALYST as t
 
     store = Store(ledger.target)
-    t = m.Analyst.__table__
     ny = timezone(timedelta(hours=-5))
     try:
         with store.write() as conn:

@@ -180,24 +180,28 @@ def test_concurrent_revisions_conflict_instead_of_overwriting(ledger):
     assert ledger.json("show", "servers")["resolution"]["outcome"] == "ambiguous"
 
 
-def test_library_calls_without_the_cli(ledger):
-    """Scripts use the same functions the commands call."""
+def test_library_entry_point_with_an_injected_clock(ledger):
+    """Scripts use ``ledger.Ledger``: the same operations as the CLI, with the clock injected,
+    so "the future" is the script's notion of today."""
     from datetime import date
 
-    from ledger.core.probability import parse_probability
-    from ledger.ops import changes, queries
-    from ledger.store.engine import Store
+    from ledger import Ledger
+    from ledger.errors import RuleViolation
 
-    store = Store(ledger.target)
-    try:
-        done = changes.add_claim(store, "script", statement="Via the library", author="script",
-                                 made_on=date(2015, 1, 1), due_on=date(2015, 12, 31),
-                                 probability=parse_probability("likely"))
-        changes.resolve(store, "script", done.key, "true", on=date(2016, 1, 1))
-        story = queries.show_claim(store, done.key)
-    finally:
-        store.dispose()
+    with Ledger(ledger.target, actor="script", clock=lambda: date(2016, 6, 30)) as lg:
+        done = lg.add_claim("Via the library", made_on=date(2015, 1, 1),
+                            due_on=date(2015, 12, 31), probability="likely")
+        with pytest.raises(RuleViolation, match="2016-07-01 is in the future"):
+            lg.resolve(done.key, "true", on=date(2016, 7, 1))
+        lg.resolve(done.key, "true", on=date(2016, 1, 1))
+        story = lg.show(done.key)
+        listed = lg.claims(status="resolved")
+        then = lg.report()  # as of the clock's day: nothing had been recorded yet
+        now = lg.report(as_of=date.today())
     assert story["status"] == "true" and story["forecasts"][0]["phrase"] == "likely"
+    assert [r["key"] for r in listed] == [done.key]
+    assert then["as_of"] == "2016-06-30" and then["overall"]["counts"]["scored"] == 0
+    assert now["overall"]["brier"] == pytest.approx((1 - 0.72) ** 2)
 
 
 def _walk(group, path=()):

@@ -1,4 +1,4 @@
-"""The command line: a thin shell that parses, calls the library, and renders.
+"""The command line: a thin shell that parses, calls ``ledger.Ledger``, and renders.
 
 Only typer is imported at module level; SQLAlchemy, Alembic and pendulum are imported inside
 the commands that need them, so ``ledger --help`` and ``ledger --version`` start fast.
@@ -8,38 +8,60 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from typer.core import TyperGroup
 
-from ledger import __version__
 from ledger.cli.context import AppState
+
+
+def _fail(message: str, code: int) -> None:
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+def _metavars(command: Any) -> None:
+    """Name every value in help as people read it (TEXT, N, PATH, STATEMENT), not by type."""
+    for param in command.params:
+        if getattr(param, "is_flag", False) or param.metavar is not None:
+            continue
+        if param.param_type_name == "argument":
+            param.metavar = param.name.upper()
+        else:
+            param.metavar = {"integer": "N", "float": "NUMBER", "path": "PATH"}.get(
+                param.type.name, "TEXT")
+    for sub in getattr(command, "commands", {}).values():
+        _metavars(sub)
 
 
 class LedgerGroup(TyperGroup):
     """Maps every refusal to one line on stderr and the documented exit code."""
 
-    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        from typer import exceptions as tx
-        from typer._click import exceptions as cx
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _metavars(self)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if kwargs.get("standalone_mode", True) is False:
+            return super().main(*args, **kwargs)
+        # the one place that needs Click's own exception types (typer vendors Click)
+        from typer import _click as click
 
         from ledger.errors import LedgerError
 
+        kwargs["standalone_mode"] = False
         try:
-            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except cx.NoArgsIsHelpError as exc:
+            rv = super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:
             exc.show()
             sys.exit(exc.exit_code)
-        except cx.UsageError as exc:
+        except click.exceptions.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx is not None else "ledger"
             _fail(f"{exc.format_message()} (see `{where} --help`)", exc.exit_code)
-        except cx.ClickException as exc:
+        except click.exceptions.ClickException as exc:
             _fail(exc.format_message(), exc.exit_code)
-        except tx.Abort:
+        except typer.Abort:
             _fail("aborted", 1)
         except LedgerError as exc:
             _fail(str(exc), exc.exit_code)
@@ -48,14 +70,10 @@ class LedgerGroup(TyperGroup):
         except Exception as exc:  # a bug: still one line, the traceback on request
             if os.environ.get("LEDGER_DEBUG"):
                 raise
-            _fail(f"internal error ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
-                  "rerun with LEDGER_DEBUG=1 for the traceback and report it", 70)
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            _fail(f"internal error ({type(exc).__name__}: {first}); rerun with LEDGER_DEBUG=1 "
+                  "for the traceback and report it", 70)
         sys.exit(rv if isinstance(rv, int) else 0)
-
-
-def _fail(message: str, code: int) -> None:
-    print(f"error: {message}", file=sys.stderr)
-    sys.exit(code)
 
 
 app = typer.Typer(
@@ -66,12 +84,15 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100,
+                      "terminal_width": 100},
 )
 
 
 def _version(value: bool) -> None:
     if value:
+        from ledger import __version__
+
         print(f"ledger {__version__}")
         raise typer.Exit()
 
@@ -81,49 +102,51 @@ def _login_name() -> str:
         import getpass
 
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
+    except Exception:  # no login name in some containers
         return "unknown"
 
 
 @app.callback()
 def root(
     ctx: typer.Context,
-    db: str = typer.Option(
-        "ledger.db", "--db", envvar="LEDGER_DB", show_default=True,
+    db: Annotated[str, typer.Option(
+        "--db", envvar="LEDGER_DB", metavar="PATH|URL",
         help="Ledger file path or PostgreSQL URL (postgresql+psycopg://...). Env: LEDGER_DB.",
-    ),
-    as_: Optional[str] = typer.Option(
-        None, "--as", envvar="LEDGER_USER",
+    )] = "ledger.db",
+    as_: Annotated[Optional[str], typer.Option(
+        "--as", envvar="LEDGER_USER", metavar="NAME",
         help="Who is recording (default: your login name). Env: LEDGER_USER.",
-    ),
-    wait: Optional[float] = typer.Option(
-        None, "--wait", min=0,
+    )] = None,
+    wait: Annotated[Optional[float], typer.Option(
+        "--wait", min=0, metavar="SECONDS",
         help="Seconds to wait for another writer's lock (default 10, 30 on a network share; "
-        "env LEDGER_BUSY_TIMEOUT).",
-    ),
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
-    ),
+             "env LEDGER_BUSY_TIMEOUT).",
+    )] = None,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.",
+    )] = False,
 ) -> None:
     """Global options apply to every command."""
-    state = AppState(db=db, actor=(as_ or _login_name()).strip() or "unknown", wait=wait)
+    source = ctx.get_parameter_source("db")
+    state = AppState(db=db, actor=(as_ or _login_name()).strip() or "unknown", wait=wait,
+                     db_given=source is not None and source.name != "DEFAULT")
     ctx.obj = state
     ctx.call_on_close(state.close)
 
 
-from ledger.cli import claims as _claims  # noqa: E402
-from ledger.cli import db as _db  # noqa: E402
+from ledger.cli import db as _db  # noqa: E402 - the commands register on `app` above
+from ledger.cli import exchange as _exchange  # noqa: E402
+from ledger.cli import record as _record  # noqa: E402
 from ledger.cli import report as _report  # noqa: E402
+from ledger.cli import review as _review  # noqa: E402
 from ledger.cli import seed as _seed  # noqa: E402
-from ledger.cli import transfer as _transfer  # noqa: E402
-from ledger.cli import views as _views  # noqa: E402
 
-_claims.register(app)
-_views.register(app)
+_record.register(app)
+_review.register(app)
 _report.register(app)
-_transfer.register(app)
+_exchange.register(app)
 _seed.register(app)
-app.add_typer(_db.app, name="db", rich_help_panel="Database")
+app.add_typer(_db.app, name="db")
 
 
 def main() -> None:

@@ -1,11 +1,17 @@
-"""What every command receives: where the ledger is, who is acting, one lazily opened store."""
+"""What every command receives: where the ledger is, who is acting, the clock, and one
+lazily opened ``Ledger``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import TYPE_CHECKING
+
+import typer
 
 if TYPE_CHECKING:
+    from ledger.api import Ledger
     from ledger.store.engine import Store
 
 
@@ -14,23 +20,31 @@ class AppState:
     db: str
     actor: str
     wait: float | None = None
-    _stores: list[Any] = field(default_factory=list)
+    db_given: bool = False
+    clock: Callable[[], date] = date.today
+    _open: list[Store] = field(default_factory=list)
 
-    def open(self, *, check_schema: bool = True, create: bool = False,
-             target: str | None = None) -> "Store":
-        """The store for --db (or TARGET), refused unless it is a ledger at this schema."""
+    def today(self) -> date:
+        return self.clock()
+
+    def ledger(self) -> Ledger:
+        """The ledger at --db, refused unless it is a ledger at this schema."""
+        from ledger.api import Ledger
+
+        lg = Ledger(self.store(), actor=self.actor, clock=self.clock)
+        if lg.warning:
+            typer.echo(f"warning: {lg.warning}", err=True)
+        return lg
+
+    def store(self, target: str | None = None, *, create: bool = False) -> Store:
+        """A store for --db (or TARGET) without any schema check: for ``db`` commands."""
         from ledger.store.engine import Store
-        from ledger.store.schema import ensure_current
 
         store = Store(target or self.db, create=create, wait=self.wait)
-        self._stores.append(store)
-        if check_schema:
-            with store.read() as conn:
-                ensure_current(conn, store.location)
-            store.check_journal()
+        self._open.append(store)
         return store
 
     def close(self) -> None:
-        for store in self._stores:
+        for store in self._open:
             store.dispose()
-        self._stores.clear()
+        self._open.clear()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
-from ledger.cli.render import Format
+from ledger.cli import options as o
+from ledger.cli.render import Columns, done, emit, emit_json
 
 app = typer.Typer(help="Create, upgrade, inspect, check and back up the ledger database.",
                   no_args_is_help=True)
@@ -15,101 +17,108 @@ app = typer.Typer(help="Create, upgrade, inspect, check and back up the ledger d
 @app.command()
 def init(ctx: typer.Context) -> None:
     """Create a new ledger at the newest schema. Refuses a file that already holds data."""
-    from ledger.store import migrate
+    from ledger.store import admin
 
-    store = ctx.obj.open(check_schema=False, create=True)
-    rev = migrate.init(store, ctx.obj.actor)
-    typer.echo(f"created ledger {store.location} (schema {rev})", err=True)
+    store = ctx.obj.store(create=True)
+    rev = admin.init(store, ctx.obj.actor)
+    done(f"created ledger {store.location} (schema {rev})")
 
 
 @app.command()
 def upgrade(ctx: typer.Context) -> None:
     """Back up the file, then migrate it to this tool's schema in one transaction."""
-    from ledger.store import migrate
+    from ledger.store import admin
 
-    store = ctx.obj.open(check_schema=False)
-    res = migrate.upgrade(store)
+    store = ctx.obj.store()
+    res = admin.upgrade(store)
     if res.before == res.after:
-        typer.echo(f"{store.location} is already at schema {res.after}; nothing to do", err=True)
+        done(f"{store.location} is already at schema {res.after}; nothing to do")
         return
     if res.backup:
-        typer.echo(f"backup written to {res.backup}", err=True)
-    typer.echo(f"upgraded {store.location} from schema {res.before} to {res.after}", err=True)
+        done(f"backup written to {res.backup}")
+    done(f"upgraded {store.location} from schema {res.before} to {res.after}")
+
+
+STATUS = Columns(text=["field", "value"], full=["field", "value"])
 
 
 @app.command()
-def status(ctx: typer.Context,
-           fmt: Format = typer.Option(Format.text, "--format", help="Output format.")) -> None:
+def status(ctx: typer.Context, fmt: o.ListingFormat = "text") -> None:
     """Where the ledger is, its schema revision, journal mode and row counts."""
-    from ledger.cli.render import pairs
-    from ledger.store import migrate
+    from dataclasses import asdict
 
-    store = ctx.obj.open(check_schema=False)
-    st = migrate.status(store)
-    state = ("current" if st.revision == st.expected else
-             "not a ledger" if st.revision is None else "differs from this tool")
-    items = [
-        ("location", st.location),
-        ("backend", st.backend),
-        ("schema", f"{st.revision or '-'} ({state}; this tool: {st.expected})"),
-    ]
-    if st.backend == "sqlite":
-        items += [
-            ("journal mode", st.journal_mode),
-            ("filesystem", f"{st.filesystem or 'unknown'}{' (network share)' if st.network else ''}"),
-            ("size", f"{st.size_bytes} bytes"),
-            ("sqlite", st.sqlite_version),
-        ]
-    items += [(f"rows: {k}", v) for k, v in st.counts.items()]
-    typer.echo(pairs(items, fmt))
+    from ledger.store import admin
+
+    st = asdict(admin.status(ctx.obj.store()))
+    if fmt == "json":
+        emit_json(st)
+        return
+    items: list[tuple[str, Any]] = [
+        ("location", st["location"]), ("backend", st["backend"]),
+        ("schema", f"{st['schema_revision'] or '-'} ({st['state']}; this tool: "
+                   f"{st['expected_revision']})")]
+    if st["backend"] == "sqlite":
+        items += [("journal mode", st["journal_mode"]),
+                  ("filesystem", f"{st['filesystem'] or 'unknown'}"
+                                 f"{' (network share)' if st['network'] else ''}"),
+                  ("size", f"{st['size_bytes']} bytes"), ("sqlite", st["sqlite_version"])]
+    items += [(f"rows: {k}", v) for k, v in st["rows"].items()]
+    rows = [{"field": k, "value": v} for k, v in items]
+    if fmt == "text":
+        from ledger.textgrid import grid
+
+        typer.echo(grid([[k, "" if v is None else str(v)] for k, v in items], (), "plain"))
+    else:
+        emit(rows, fmt, STATUS)
 
 
 @app.command()
 def check(ctx: typer.Context,
-          quick: bool = typer.Option(False, "--quick", help="quick_check instead of the full "
-                                     "integrity_check on SQLite.")) -> None:
-    """Integrity, foreign keys, schema against the models, audit chain. Exit 1 names every problem."""
-    from ledger.store import migrate
+          quick: Annotated[bool, typer.Option("--quick", help="quick_check instead of the full "
+                                                   "integrity_check on SQLite.")] = False) -> None:
+    """Integrity, foreign keys, schema against the tables, audit chain. Exit 1 names every problem."""
+    from ledger.store import admin
 
-    store = ctx.obj.open(check_schema=False)
-    problems = migrate.check(store, full=not quick)
+    store = ctx.obj.store()
+    problems = admin.check(store, full=not quick)
     if problems:
         for p in problems:
             typer.echo(f"problem: {p}", err=True)
         typer.echo(f"error: {len(problems)} problem(s) found in {store.location}", err=True)
         raise typer.Exit(1)
-    typer.echo(f"ok: {store.location} passed every check", err=True)
+    done(f"ok: {store.location} passed every check")
 
 
 @app.command()
 def backup(ctx: typer.Context,
-           dest: Path = typer.Argument(..., help="New file to write; never overwritten.")) -> None:
+           dest: Annotated[Path, typer.Argument(metavar="FILE", show_default=False,
+                                                help="New file to write; never overwritten.")]
+           ) -> None:
     """A consistent online copy while others keep writing (a SQLite file, from either backend)."""
-    from ledger.store import migrate
-
-    store = ctx.obj.open()
-    out = migrate.backup(store, dest)
-    typer.echo(f"backup written to {out}", err=True)
+    out = ctx.obj.ledger().backup(dest)
+    done(f"backup written to {out}")
 
 
 @app.command()
 def copy(ctx: typer.Context,
-         dest: str = typer.Argument(..., help="New ledger: a file path or a PostgreSQL URL of an "
-                                    "empty database.")) -> None:
+         dest: Annotated[str, typer.Argument(metavar="DEST", show_default=False,
+                                             help="New ledger: a file path or a PostgreSQL URL "
+                                                  "of an empty database.")]) -> None:
     """Copy the whole ledger (rows, ids, audit chain) into a new, empty ledger."""
-    from ledger.store import migrate
+    from ledger.store import admin
 
-    src = ctx.obj.open()
-    dst = ctx.obj.open(check_schema=False, create=True, target=dest)
-    counts = migrate.copy_ledger(src, dst)
-    total = sum(counts.values())
-    typer.echo(f"copied {total} rows from {src.location} to {dst.location}", err=True)
+    src = ctx.obj.ledger().store
+    dst = ctx.obj.store(dest, create=True)
+    counts = admin.copy_ledger(src, dst)
+    done(f"copied {sum(counts.values())} rows from {src.location} to {dst.location}")
 
 
 @app.command()
 def journal(ctx: typer.Context,
-            mode: str = typer.Argument(..., help="delete (default, safe on shares) or wal.")) -> None:
+            mode: Annotated[o.JournalMode, typer.Argument(
+                metavar="MODE", show_default=False,
+                help="delete (default, safe on shares) or wal.")]) -> None:
     """Switch a SQLite file's journal mode. WAL is refused on a network filesystem."""
-    store = ctx.obj.open()
+    store = ctx.obj.ledger().store
     got = store.set_journal(mode)
-    typer.echo(f"{store.location} now uses journal mode {got}", err=True)
+    done(f"{store.location} now uses journal mode {got}")

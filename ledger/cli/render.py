@@ -1,97 +1,179 @@
-"""Render rows for people (text, md) and for programs (json, csv). Data to stdout only."""
+"""Rendering for people (text, md) and programs (json, csv), and writing files.
+
+``emit`` prints any listing in any format; ``write_output`` is the one way a command writes a
+file (``--out``). Data goes to stdout only; what a command did goes to stderr.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
-from collections.abc import Sequence
+import os
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import Enum
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
+
+import typer
+
+from ledger.errors import LedgerError
+
+Row = Mapping[str, Any]
 
 
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    md = "md"
+@dataclass(frozen=True)
+class Columns:
+    """How a listing shows as a table: its columns for text and for md/csv, the header each
+    shows under, the column that gives way first when text is too wide, and width caps."""
+
+    text: Sequence[str]
+    full: Sequence[str]
+    labels: Mapping[str, str] = field(default_factory=dict)
+    shrink: str | None = None
+    caps: Mapping[str, int] = field(default_factory=dict)
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
+def cell(value: Any, width: int | None = None) -> str:
+    """One value as table text: lists joined, floats to 3 places, one line, cut to ``width``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, float):
+        text = f"{value:.3f}"
+    elif isinstance(value, (list, tuple)):
+        text = ", ".join(cell(v) for v in value)
+    elif isinstance(value, datetime):
+        text = value.strftime("%Y-%m-%d %H:%M:%S")
+    elif isinstance(value, date):
+        text = value.isoformat()
+    else:
+        text = str(value).replace("\n", " ")
+    if width and len(text) > width:
+        return text[: width - 1] + "…"
+    return text
+
+
+def csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(csv_cell(v)) for v in value)
+    if isinstance(value, datetime | date):
+        from ledger.core.jsonenc import plain
+
+        return plain(value)
     return value
 
 
-def to_json(obj: Any) -> str:
-    return json.dumps(obj, indent=2, sort_keys=False, default=_plain, ensure_ascii=False)
+def csv_text(rows: Sequence[Row], cols: Sequence[str]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(cols)
+    for r in rows:
+        w.writerow([csv_cell(r.get(c)) for c in cols])
+    return buf.getvalue().rstrip("\n")
 
 
-def table(rows: Sequence[dict[str, Any]], fmt: Format | str, columns: Sequence[str] | None = None,
-          *, maxwidth: int | None = 40) -> str:
-    """One listing in the chosen format; text and md are tabulate tables."""
-    fmt = Format(fmt)
-    cols = list(columns) if columns else (list(rows[0].keys()) if rows else [])
-    if fmt is Format.json:
-        return to_json([{c: _plain(r.get(c)) for c in cols} for r in rows])
-    if fmt is Format.csv:
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(cols)
-        for r in rows:
-            w.writerow(["" if r.get(c) is None else _plain(r.get(c)) for c in cols])
-        return buf.getvalue().rstrip("\n")
-    from ledger.tables import grid
+def grid(rows: Sequence[Row], cols: Sequence[str], labels: Mapping[str, str], fmt: str,
+         caps: Mapping[str, int] | None = None) -> str:
+    from ledger.textgrid import grid as tabulate_grid
 
-    body = [[_cell(r.get(c), maxwidth if fmt is Format.text else None) for c in cols] for r in rows]
     if not rows:
         return "(none)"
-    return grid(body, cols, "simple" if fmt is Format.text else "github")
+    caps = caps or {}
+    body = [[cell(r.get(c), caps.get(c)) for c in cols] for r in rows]
+    return tabulate_grid(body, [labels.get(c, c) for c in cols],
+                         "simple" if fmt == "text" else "github")
 
 
-def fitted(rows: Sequence[dict[str, Any]], columns: Sequence[str], shrink: str,
-           width: int = 100, caps: dict[str, int] | None = None) -> str:
-    """A text table no wider than ``width``: long cells are cut, ``shrink`` first."""
-    caps = dict(caps or {})
-    limit = caps.get(shrink, 60)
+def fitted(rows: Sequence[Row], spec: Columns, width: int = 100) -> str:
+    """A text table no wider than ``width``: long cells are cut, ``spec.shrink`` first."""
+    caps = dict(spec.caps)
+    limit = caps.get(spec.shrink or "", 60)
     while True:
-        cut = [{c: _cut(r.get(c), caps.get(c) if c != shrink else limit) for c in columns}
-               for r in rows]
-        out = table(cut, Format.text, columns, maxwidth=None)
+        if spec.shrink:
+            caps[spec.shrink] = limit
+        out = grid(rows, spec.text, spec.labels, "text", caps)
         over = max((len(line) for line in out.splitlines()), default=0) - width
-        if over <= 0 or limit <= 8:
+        if over <= 0 or limit <= 8 or not spec.shrink:
             return out
         limit = max(8, limit - over)
 
 
-def _cut(value: Any, w: int | None) -> Any:
-    if w is None or value is None:
-        return value
-    text = _cell(value, None)
-    return text if len(text) <= w else text[: w - 1] + "…"
+def render(rows: Sequence[Row], fmt: str, spec: Columns) -> str:
+    """A listing in ``fmt``: json carries every field of the vocabulary, typed."""
+    if fmt == "json":
+        from ledger.core.jsonenc import pretty
+
+        return pretty(list(rows))
+    if fmt == "csv":
+        return csv_text(rows, spec.full)
+    if fmt == "md":
+        return grid(rows, spec.full, spec.labels, "md")
+    return fitted(rows, spec)
 
 
-def _cell(value: Any, maxwidth: int | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    text = str(_plain(value)).replace("\n", " ")
-    if maxwidth and len(text) > maxwidth:
-        return text[: maxwidth - 1] + "…"
-    return text
+def emit(rows: Sequence[Row], fmt: str, spec: Columns) -> None:
+    typer.echo(render(rows, fmt, spec))
 
 
-def pairs(items: Sequence[tuple[str, Any]], fmt: Format | str) -> str:
-    """A key/value record (``db status``, ``show`` headers)."""
-    fmt = Format(fmt)
-    if fmt is Format.json:
-        return to_json({k: _plain(v) for k, v in items})
-    if fmt is Format.csv:
-        return table([{"field": k, "value": v} for k, v in items], fmt)
-    from ledger.tables import grid
+def emit_json(data: Any) -> None:
+    from ledger.core.jsonenc import pretty
 
-    return grid([[k, _cell(v, None)] for k, v in items],
-                () if fmt is Format.text else ("field", "value"),
-                "plain" if fmt is Format.text else "github")
+    typer.echo(pretty(data))
+
+
+def done(what: str) -> None:
+    """What a change did, on stderr (stdout stays for data)."""
+    typer.echo(what, err=True)
+
+
+def resolve_out(out: Path, default_name: str) -> Path:
+    """``--out``: a file, or a folder (existing, or named with a trailing '/') for a file with
+    the default name. Only a folder-shaped path has missing folders created."""
+    if str(out).endswith(("/", os.sep)) or out.is_dir():
+        if out.exists() and not out.is_dir():
+            raise LedgerError(f"{out} is not a folder")
+        out.mkdir(parents=True, exist_ok=True)
+        return out / default_name
+    if not out.parent.is_dir():
+        raise LedgerError(f"folder {out.parent} does not exist (end --out with '/' to create a "
+                          "folder)")
+    return out
+
+
+def write_output(path: Path, write: Callable[[IO[str]], Any], *, force: bool = False) -> Any:
+    """Write a file whole or not at all: into a new temporary file beside it (created
+    exclusively, random name), then moved into place. An existing file is never replaced
+    without ``force``, and a symbolic link at the path is never followed or replaced."""
+    if path.is_symlink():
+        raise LedgerError(f"{path} is a symbolic link; not writing through it")
+    if path.exists() and not force:
+        raise LedgerError(f"{path} already exists; add --force to replace it")
+    if path.exists() and not path.is_file():
+        raise LedgerError(f"{path} is not a regular file; not replacing it")
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            result = write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if force:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # fails if the path appeared meanwhile: never clobbers
+            except FileExistsError:
+                raise LedgerError(f"{path} appeared while writing; not replacing it") from None
+            except OSError:  # a filesystem without hard links
+                if path.exists():
+                    raise LedgerError(f"{path} already exists; add --force to replace it") from None
+                os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return result

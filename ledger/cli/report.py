@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+from datetime import date
 from enum import Enum
-from pathlib import Path
-from typing import Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
+from ledger.cli import options as o
+from ledger.cli.render import done, resolve_out, write_output
 
-class ReportFormat(str, Enum):
-    text = "text"
-    md = "md"
-    csv = "csv"
-    json = "json"
-    html = "html"
+EXT = {"text": "txt", "md": "md", "csv": "csv", "json": "json", "html": "html"}
 
 
 class GroupBy(str, Enum):
@@ -30,46 +28,44 @@ class Every(str, Enum):
     year = "year"
 
 
-EXT = {"text": "txt", "md": "md", "csv": "csv", "json": "json", "html": "html"}
-
-
 def report(
     ctx: typer.Context,
-    period: Optional[str] = typer.Option(None, "--period", help="2015, 2015Q4, 2015-12 or FROM..TO: "
-                                         "claims whose outcome became known then."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Only what had been recorded by this "
-                                        "day (reproduces an earlier scorecard exactly)."),
-    by: GroupBy = typer.Option(GroupBy.author, "--by", help="Group by author, tag, subject or phrase."),
-    every: Optional[Every] = typer.Option(None, "--every", help="Add a trend table: month, quarter or year."),
-    fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", help="Output format."),
-    out: Optional[Path] = typer.Option(None, "--out", help="File to write, or a folder for a dated "
-                                       "name such as reports/2015-Q4-scorecard.md."),
+    period: Annotated[Optional[str], typer.Option(
+        metavar="PERIOD", help="2015, 2015Q4, 2015-12 or FROM..TO: claims whose outcome became "
+                               "known then.")] = None,
+    as_of: Annotated[Optional[date], typer.Option(
+        parser=o.read_day, metavar="DATE", help="Only what had been recorded by this day "
+                                                "(reproduces an earlier scorecard exactly).")] = None,
+    group_by: Annotated[GroupBy, typer.Option(
+        "--group-by", "--by", help="Group by author, tag, subject or phrase.")] = GroupBy.author,
+    every: Annotated[Optional[Every], typer.Option(
+        help="Add a trend table: month, quarter or year.")] = None,
+    fmt: Annotated[o.ReportFormatChoice, typer.Option("--format",
+                                                      help="Output format.")] = "text",
+    out: o.Out = None,
+    force: o.Force = False,
 ) -> None:
-    """Scorecard: Brier (0..1) with 95% intervals, baseline score, skill, calibration, Murphy."""
-    from ledger.core.dates import parse_day
-    from ledger.ops.common import today
-    from ledger.scorecard import build as b
+    """Scorecard: Brier with 95% intervals, baseline score, skill, calibration, Murphy.
+
+    Brier is on the 0..1 scale (0 is perfect, 0.25 is always-50%)."""
     from ledger.scorecard.periods import parse_period
 
-    day = parse_day(as_of, today=today(), what="as-of date") if as_of else today()
+    lg = ctx.obj.ledger()
+    day = as_of or lg.today()
     per = parse_period(period, today=day) if period else None
-    req = b.Request(as_of=day, period=per, by=by.value, every=every.value if every else None)
-    data = b.build(ctx.obj.open(), req)
-    text = render(data, fmt.value)
+    data = lg.report(as_of=day, period=per, group_by=group_by.value,
+                     every=every.value if every else None)
+    text = render(data, fmt)
     if out is None:
-        typer.echo(text, nl=False)
+        sys.stdout.write(text)
         return
-    path = out
-    if out.is_dir():
-        label = per.label if per else day.isoformat()
-        path = out / f"{label}-scorecard.{EXT[fmt.value]}"
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    typer.echo(f"wrote {path}", err=True)
+    label = per.label if per else day.isoformat()
+    path = resolve_out(out, f"{label}-scorecard.{EXT[fmt]}")
+    write_output(path, lambda fh: fh.write(text), force=force)
+    done(f"wrote {path}")
 
 
-def render(data: dict, fmt: str) -> str:
+def render(data: dict[str, Any], fmt: str) -> str:
     from ledger.scorecard import render as r
 
     if fmt == "json":
@@ -84,4 +80,4 @@ def render(data: dict, fmt: str) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    app.command(rich_help_panel="Score")(report)
+    app.command()(report)

@@ -2,80 +2,70 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-
-class DemoFormat(str, Enum):
-    text = "text"
-    json = "json"
+from ledger.cli import options as o
+from ledger.cli.render import done, emit_json
 
 
 def seed(
     ctx: typer.Context,
-    paths: Optional[list[Path]] = typer.Argument(None, help="Seed files or folders (default: the "
-                                                 "seeds shipped with ledger)."),
+    paths: Annotated[Optional[list[Path]], typer.Argument(
+        metavar="[PATH]...", show_default=False,
+        help="Seed files or folders (default: the seeds shipped with ledger).")] = None,
 ) -> None:
-    """Load seed files: validated whole first, then one transaction; loading twice changes nothing."""
+    """Load seed files: checked whole, then loaded in one transaction.
+
+    Loading the same files twice changes nothing; an entry that differs from the ledger is
+    reported, never merged."""
     from ledger.ops import seeds
-    from ledger.ops.common import today
 
     files = seeds.read_files(list(paths)) if paths else seeds.packaged_seeds()
-    counts = seeds.load(ctx.obj.open(), ctx.obj.actor, files, today=today())
+    counts = ctx.obj.ledger().seed(files)
     added = {k: v for k, v in counts.items() if k != "skipped" and v}
     what = ", ".join(f"{v} {k}" for k, v in added.items()) or "nothing new"
-    typer.echo(f"seeded {what} from {len(files)} file(s); {counts['skipped']} already present",
-               err=True)
+    done(f"seeded {what} from {len(files)} file(s); {counts['skipped']} already present")
 
 
 def demo(
     ctx: typer.Context,
-    fmt: DemoFormat = typer.Option(DemoFormat.text, "--format", help="text or json."),
+    fmt: Annotated[o.DemoFormatChoice, typer.Option("--format", help="Output format.")] = "text",
 ) -> None:
-    """Create a fresh ledger, load the Xiaomi seeds, print the author's scorecard and claims."""
+    """A fresh ledger with the Xiaomi seeds: the author's scorecard and each call's fate."""
     import tempfile
 
-    from ledger.ops import seeds
-    from ledger.ops.common import today
-    from ledger.ops.demo import claim_outcomes
-    from ledger.scorecard.build import Request, build
-    from ledger.store import migrate
+    from ledger.ops.demo import run_demo
 
-    parent = ctx.find_root()
-    explicit = parent.get_parameter_source("db").name not in ("DEFAULT",)
-    target = ctx.obj.db if explicit else str(Path(tempfile.mkdtemp(prefix="ledger-demo-")) / "demo.db")
-    store = ctx.obj.open(check_schema=False, create=True, target=target)
-    migrate.init(store, ctx.obj.actor)
-    seeds.load(store, ctx.obj.actor, seeds.packaged_seeds(), today=today())
-    report = build(store, Request(as_of=today(), by="author"))
-    claims = claim_outcomes(store)
-    if fmt is DemoFormat.json:
-        from ledger.cli.render import to_json
-
-        typer.echo(to_json({"ledger": store.location, "report": report, "claims": claims}))
+    state = ctx.obj
+    target = (state.db if state.db_given
+              else str(Path(tempfile.mkdtemp(prefix="ledger-demo-")) / "demo.db"))
+    result = run_demo(state.store(target, create=True), state.actor, today=state.today())
+    if fmt == "json":
+        emit_json({"ledger": result.location, "report": result.report, "claims": result.claims})
         return
-    typer.echo(render_demo(report, claims))
-    typer.echo(f"The demo ledger is {store.location}. Trace any claim:\n"
-               f"  ledger --db {store.location} show xiaomi-us-specific-phone", err=True)
+    typer.echo(render_demo(result.report, result.claims))
+    done(f"The demo ledger is {result.location}. Trace any claim:\n"
+         f"  ledger --db {result.location} show xiaomi-us-specific-phone")
 
 
 def render_demo(report: dict[str, Any], claims: list[dict[str, Any]]) -> str:
+    from ledger.cli.render import Columns, grid
     from ledger.scorecard.render import render_text
-    from ledger.tables import grid
 
-    rows = [[c["key"], c["said"] if len(c["said"]) <= 26 else c["said"][:25] + "…", f"{c['p']:.2f}", c["due_on"], c["outcome"] or "open",
-             "-" if c["brier"] is None else f"{c['brier']:.3f}"] for c in claims]
-    table = grid(rows, ["claim", "said", "p", "due", "outcome", "Brier"])
+    rows = [{**c, "outcome": c["outcome"] or "open",
+             "brier": "-" if c["brier"] is None else f"{c['brier']:.3f}"} for c in claims]
+    cols = Columns(text=["key", "said", "probability", "due_on", "outcome", "brier"], full=[],
+                   labels={"key": "claim", "probability": "p", "due_on": "due", "brier": "Brier"},
+                   caps={"said": 26})
+    table = grid(rows, cols.text, cols.labels, "text", cols.caps)
     return (render_text(report) + "\nHow each call turned out\n------------------------\n"
             + table + "\n\nBrier is shown only for scored calls (true or false, forecast made "
             "before the outcome was known).")
 
 
 def register(app: typer.Typer) -> None:
-    app.command(rich_help_panel="Seeds")(seed)
-    app.command(rich_help_panel="Seeds")(demo)
-
-
+    app.command()(seed)
+    app.command()(demo)

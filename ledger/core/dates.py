@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 
 from ledger.errors import UsageError
 
@@ -208,3 +208,24 @@ def parse_day(text: str, *, today: date, what: str = "date") -> date:
         raise DateError(f"{what} {text!r} is a {span.kind}, not a day: give a day such as "
                         f"{span.end.isoformat()} or 'end of {text.strip()}'")
     return span.start
+
+
+INSTANT_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})")
+
+
+def parse_instant(text: str, *, today: date, what: str = "date") -> tuple[date, datetime | None]:
+    """A day, or an ISO instant with a zone (``2015-02-20T05:58Z``) and the UTC day it fell on.
+    An instant without a zone is refused: which day it was would be a guess."""
+    s = text.strip()
+    if INSTANT_RE.fullmatch(s):
+        try:
+            at = datetime.fromisoformat(s.replace("Z", "+00:00")).astimezone(timezone.utc)
+        except ValueError:
+            raise DateError(f"cannot read instant {text!r}") from None
+        return at.date(), at
+    return parse_day(text, today=today, what=what), None
+
+
+def parse_window(text: str, *, today: date) -> date:
+    """The last day of a look-ahead window: ``30d``, ``2w``, ``3m``, ``1y`` (or ``+30 days``)."""
+    return parse_span(f"+{text.strip().lstrip('+')}", today=today).end

@@ -1,4 +1,9 @@
-"""Reading the ledger: listings, the whole story of one claim, what is due, the audit log."""
+"""Reading the ledger: listings, the whole story of one claim, what is due, the audit log.
+
+Every function returns plain rows in the JSON vocabulary documented in ``docs/json.md``: the
+same snake_case names as the export (``made_on``, ``due_on``, ``probability``, ``tags`` as a
+list), typed values, no display labels. ``on`` is the day statuses are worked out for.
+"""
 
 from __future__ import annotations
 
@@ -8,58 +13,54 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
-from ledger.ops.common import (
-    ANALYST,
+from ledger.core import rules
+from ledger.ops.lookup import find_claim
+from ledger.ops.lookup import names as analyst_names
+from ledger.store.engine import Store
+from ledger.store.tables import (
     CLAIM,
+    CLAIM_TAG,
+    EVENT,
     EVIDENCE,
     FORECAST,
     RES_EVIDENCE,
     RESOLUTION,
     SOURCE,
     SOURCE_AUTHOR,
-    TAG,
-    claim_status,
-    find_claim,
-    today,
 )
-from ledger.store import models as m
-from ledger.store.engine import Store
 
-STATUSES = ("open", "due", "overdue", "withdrawn", "true", "false", "ambiguous", "annulled",
-            "resolved", "unresolved")
+Row = dict[str, Any]
 
 
-def _names(conn: Any) -> dict[int, str]:
-    return {i: n for i, n in conn.execute(select(ANALYST.c.id, ANALYST.c.name))}
-
-
-def list_claims(store: Store, *, status: str | None = None, author: str | None = None,
-                tag: str | None = None, subject: str | None = None,
-                due_before: date | None = None, on: date | None = None) -> list[dict[str, Any]]:
-    """One row per claim, with its status today and the author's latest forecast."""
-    on = on or today()
+def list_claims(store: Store, *, on: date, status: str | None = None,
+                author: str | None = None, tag: str | None = None, subject: str | None = None,
+                due_before: date | None = None) -> list[Row]:
+    """One row per claim, with its status on ``on`` and the author's latest forecast."""
+    if status is not None:
+        rules.one_of(status, rules.STATUS_FILTERS, "status")
     with store.read() as conn:
-        names = _names(conn)
+        names = analyst_names(conn)
         q = (select(CLAIM, RESOLUTION.c.outcome, RESOLUTION.c.known_on)
              .outerjoin(RESOLUTION, (RESOLUTION.c.claim_id == CLAIM.c.id)
                         & RESOLUTION.c.superseded_at.is_(None))
              .order_by(CLAIM.c.due_on, CLAIM.c.id))
         if author:
-            ids = [i for i, n in names.items() if n == author]
-            q = q.where(CLAIM.c.author_id.in_(ids))
+            q = q.where(CLAIM.c.author_id.in_([i for i, n in names.items() if n == author]))
         if tag:
-            q = q.where(CLAIM.c.id.in_(select(TAG.c.claim_id).where(TAG.c.tag == tag.lower())))
+            q = q.where(CLAIM.c.id.in_(select(CLAIM_TAG.c.claim_id)
+                                       .where(CLAIM_TAG.c.tag == tag.lower())))
         if subject:
             q = q.where(CLAIM.c.subject == subject)
         if due_before:
             q = q.where(CLAIM.c.due_on < due_before)
         claims = [dict(r) for r in conn.execute(q).mappings()]
-        ids = [c["id"] for c in claims]
         tags: dict[int, list[str]] = defaultdict(list)
         latest: dict[tuple[int, int], float] = {}
-        if ids:
-            for cid, t in conn.execute(select(TAG.c.claim_id, TAG.c.tag).order_by(TAG.c.tag)):
+        if claims:
+            for cid, t in conn.execute(select(CLAIM_TAG.c.claim_id, CLAIM_TAG.c.tag)
+                                       .order_by(CLAIM_TAG.c.tag)):
                 tags[cid].append(t)
             for cid, aid, p in conn.execute(
                 select(FORECAST.c.claim_id, FORECAST.c.analyst_id, FORECAST.c.probability)
@@ -68,84 +69,88 @@ def list_claims(store: Store, *, status: str | None = None, author: str | None =
                 latest[(cid, aid)] = p
     rows = []
     for c in claims:
-        res = {"outcome": c["outcome"]} if c["outcome"] else None
-        st = claim_status(c, res, on)
-        if status and not _status_matches(status, st):
+        st = rules.claim_status(withdrawn_on=c["withdrawn_on"], outcome=c["outcome"],
+                                due_on=c["due_on"], on=on)
+        if status and not rules.status_matches(status, st):
             continue
         rows.append({
             "id": c["id"], "key": c["key"], "status": st, "author": names[c["author_id"]],
-            "made": c["made_on"], "due": c["due_on"], "p": latest.get((c["id"], c["author_id"])),
-            "subject": c["subject"], "tags": ",".join(tags.get(c["id"], [])),
-            "statement": c["statement"], "known": c["known_on"], "version": c["version"],
+            "made_on": c["made_on"], "due_on": c["due_on"], "known_on": c["known_on"],
+            "probability": latest.get((c["id"], c["author_id"])), "subject": c["subject"],
+            "tags": tags.get(c["id"], []), "version": c["version"],
+            "statement": c["statement"],
         })
     return rows
 
 
-def _status_matches(wanted: str, actual: str) -> bool:
-    if wanted == "resolved":
-        return actual in ("true", "false", "ambiguous", "annulled")
-    if wanted == "unresolved":
-        return actual in ("open", "due", "overdue")
-    return wanted == actual
-
-
-def due_claims(store: Store, *, until: date, on: date | None = None) -> list[dict[str, Any]]:
+def due_claims(store: Store, *, until: date, on: date) -> list[Row]:
     """Unresolved claims that fall due by ``until`` (overdue ones first)."""
     rows = list_claims(store, status="unresolved", on=on)
-    return [r for r in rows if r["due"] <= until]
+    return [r for r in rows if r["due_on"] <= until]
 
 
-def show_claim(store: Store, ref: str, *, on: date | None = None) -> dict[str, Any]:
+def _source(conn: Connection, source_id: int, names: dict[int, str]) -> Row:
+    s = dict(conn.execute(select(SOURCE).where(SOURCE.c.id == source_id)).mappings().one())
+    authors = [names[a] for (a,) in conn.execute(
+        select(SOURCE_AUTHOR.c.analyst_id).where(SOURCE_AUTHOR.c.source_id == s["id"])
+        .order_by(SOURCE_AUTHOR.c.position))]
+    return {"id": s["id"], "key": s["key"], "title": s["title"], "outlet": s["outlet"],
+            "url": s["url"], "published_on": s["published_on"],
+            "published_at": s["published_at"], "authors": authors}
+
+
+def _resolutions(conn: Connection, claim_id: int, names: dict[int, str]) -> list[Row]:
+    links: dict[int, list[int]] = defaultdict(list)
+    for rid, eid in conn.execute(
+        select(RES_EVIDENCE.c.resolution_id, RES_EVIDENCE.c.evidence_id)
+        .join(RESOLUTION, RESOLUTION.c.id == RES_EVIDENCE.c.resolution_id)
+        .where(RESOLUTION.c.claim_id == claim_id).order_by(RES_EVIDENCE.c.evidence_id)
+    ):
+        links[rid].append(eid)
+    return [
+        {"id": r["id"], "revision": r["revision"], "outcome": r["outcome"],
+         "known_on": r["known_on"], "rationale": r["rationale"],
+         "resolved_by": names[r["resolved_by"]], "recorded_at": r["recorded_at"],
+         "evidence": links.get(r["id"], []), "current": r["superseded_at"] is None,
+         "superseded_at": r["superseded_at"], "superseded_note": r["superseded_note"]}
+        for r in conn.execute(select(RESOLUTION).where(RESOLUTION.c.claim_id == claim_id)
+                              .order_by(RESOLUTION.c.revision)).mappings()
+    ]
+
+
+def show_claim(store: Store, ref: str, *, on: date) -> Row:
     """The whole story of one claim, as plain data."""
-    on = on or today()
     with store.read() as conn:
         c = find_claim(conn, ref)
-        names = _names(conn)
-        src = None
-        if c["source_id"] is not None:
-            s = dict(conn.execute(select(SOURCE).where(SOURCE.c.id == c["source_id"])).mappings().one())
-            authors = [names[a] for (a,) in conn.execute(
-                select(SOURCE_AUTHOR.c.analyst_id).where(SOURCE_AUTHOR.c.source_id == s["id"])
-                .order_by(SOURCE_AUTHOR.c.position))]
-            src = {"id": s["id"], "key": s["key"], "title": s["title"], "outlet": s["outlet"],
-                   "url": s["url"], "published_on": s["published_on"],
-                   "published_at": s["published_at"], "authors": authors}
-        tags = [t for (t,) in conn.execute(select(TAG.c.tag).where(TAG.c.claim_id == c["id"])
-                                           .order_by(TAG.c.tag))]
+        names = analyst_names(conn)
+        src = None if c["source_id"] is None else _source(conn, c["source_id"], names)
+        tags = [t for (t,) in conn.execute(select(CLAIM_TAG.c.tag)
+                                           .where(CLAIM_TAG.c.claim_id == c["id"])
+                                           .order_by(CLAIM_TAG.c.tag))]
         forecasts = [
-            {"id": f["id"], "by": names[f["analyst_id"]], "on": f["made_on"],
+            {"id": f["id"], "by": names[f["analyst_id"]], "made_on": f["made_on"],
              "probability": f["probability"], "given": f["given"], "mapped": f["mapped"],
-             "phrase": f["phrase"], "band": [f["band_lo"], f["band_hi"]] if f["mapped"] else None,
+             "phrase": f["phrase"],
+             "band": None if f["band_lo"] is None else [f["band_lo"], f["band_hi"]],
              "vague": f["vague"], "note": f["note"], "recorded_by": names[f["recorded_by"]],
              "recorded_at": f["recorded_at"]}
             for f in conn.execute(select(FORECAST).where(FORECAST.c.claim_id == c["id"])
                                   .order_by(FORECAST.c.made_on, FORECAST.c.id)).mappings()
         ]
         evidence = [
-            {"id": e["id"], "on": e["observed_on"], "stance": e["stance"], "summary": e["summary"],
-             "url": e["url"], "citation": e["citation"], "recorded_by": names[e["recorded_by"]]}
+            {"id": e["id"], "observed_on": e["observed_on"], "stance": e["stance"],
+             "summary": e["summary"], "url": e["url"], "citation": e["citation"],
+             "recorded_by": names[e["recorded_by"]], "recorded_at": e["recorded_at"]}
             for e in conn.execute(select(EVIDENCE).where(EVIDENCE.c.claim_id == c["id"])
                                   .order_by(EVIDENCE.c.observed_on, EVIDENCE.c.id)).mappings()
         ]
-        links: dict[int, list[int]] = defaultdict(list)
-        for rid, eid in conn.execute(
-            select(RES_EVIDENCE.c.resolution_id, RES_EVIDENCE.c.evidence_id)
-            .join(RESOLUTION, RESOLUTION.c.id == RES_EVIDENCE.c.resolution_id)
-            .where(RESOLUTION.c.claim_id == c["id"]).order_by(RES_EVIDENCE.c.evidence_id)
-        ):
-            links[rid].append(eid)
-        resolutions = [
-            {"id": r["id"], "revision": r["revision"], "outcome": r["outcome"],
-             "known_on": r["known_on"], "rationale": r["rationale"],
-             "resolved_by": names[r["resolved_by"]], "recorded_at": r["recorded_at"],
-             "evidence": links.get(r["id"], []), "current": r["superseded_at"] is None,
-             "superseded_at": r["superseded_at"], "superseded_note": r["superseded_note"]}
-            for r in conn.execute(select(RESOLUTION).where(RESOLUTION.c.claim_id == c["id"])
-                                  .order_by(RESOLUTION.c.revision)).mappings()
-        ]
+        resolutions = _resolutions(conn, c["id"], names)
     current = next((r for r in resolutions if r["current"]), None)
     return {
-        "id": c["id"], "key": c["key"], "status": claim_status(c, current, on),
+        "id": c["id"], "key": c["key"],
+        "status": rules.claim_status(withdrawn_on=c["withdrawn_on"],
+                                     outcome=current and current["outcome"],
+                                     due_on=c["due_on"], on=on),
         "statement": c["statement"], "quote": c["quote"], "author": names[c["author_id"]],
         "source": src, "subject": c["subject"], "tags": tags, "made_on": c["made_on"],
         "due_on": c["due_on"], "due_basis": c["due_basis"], "due_note": c["due_note"],
@@ -161,9 +166,10 @@ def claim_version(store: Store, ref: str) -> int:
         return int(find_claim(conn, ref)["version"])
 
 
-def list_sources(store: Store) -> list[dict[str, Any]]:
+def list_sources(store: Store) -> list[Row]:
+    """Every source with its authors and how many claims cite it."""
     with store.read() as conn:
-        names = _names(conn)
+        names = analyst_names(conn)
         authors: dict[int, list[str]] = defaultdict(list)
         for sid, aid in conn.execute(select(SOURCE_AUTHOR.c.source_id, SOURCE_AUTHOR.c.analyst_id)
                                      .order_by(SOURCE_AUTHOR.c.position)):
@@ -173,19 +179,18 @@ def list_sources(store: Store) -> list[dict[str, Any]]:
             counts[sid] += 1
         return [
             {"id": s["id"], "key": s["key"], "title": s["title"], "outlet": s["outlet"],
-             "published": s["published_on"], "authors": ", ".join(authors.get(s["id"], [])),
-             "claims": counts.get(s["id"], 0), "url": s["url"]}
+             "url": s["url"], "published_on": s["published_on"],
+             "authors": authors.get(s["id"], []), "claim_count": counts.get(s["id"], 0)}
             for s in conn.execute(select(SOURCE).order_by(SOURCE.c.id)).mappings()
         ]
 
 
-def log(store: Store, ref: str | None = None, *, limit: int | None = None) -> list[dict[str, Any]]:
+def log(store: Store, ref: str | None = None, *, limit: int | None = None) -> list[Row]:
     """Audit events, oldest first (the last ``limit`` of them)."""
-    ev = m.Event.__table__
     with store.read() as conn:
-        q = select(ev).order_by(ev.c.id.desc())
+        q = select(EVENT).order_by(EVENT.c.id.desc())
         if ref is not None:
-            q = q.where(ev.c.claim_id == find_claim(conn, ref)["id"])
+            q = q.where(EVENT.c.claim_id == find_claim(conn, ref)["id"])
         if limit:
             q = q.limit(limit)
         rows = [dict(r) for r in conn.execute(q).mappings()]
@@ -195,7 +200,7 @@ def log(store: Store, ref: str | None = None, *, limit: int | None = None) -> li
         before = json.loads(r["before"]) if r["before"] else None
         after = json.loads(r["after"]) if r["after"] else None
         out.append({"id": r["id"], "at": r["at"], "actor": r["actor"], "action": r["action"],
-                    "claim": r["claim_id"], "summary": summarize(r["action"], before, after),
+                    "claim_id": r["claim_id"], "summary": summarize(r["action"], before, after),
                     "before": before, "after": after, "hash": r["hash"]})
     return out
 
@@ -217,14 +222,15 @@ def summarize(action: str, before: Any, after: Any) -> str:
         return f"{e['stance']}: {e['summary'][:60]}"
     if action in ("claim.resolve", "claim.revise") and "resolution" in main:
         r = main["resolution"]
-        return f"{r['outcome']}, known {r['known_on']}" + (" (revised)" if action == "claim.revise" else "")
+        return (f"{r['outcome']}, known {r['known_on']}"
+                + (" (revised)" if action == "claim.revise" else ""))
     if action in ("claim.edit", "claim.withdraw", "claim.reopen") and "claim" in main:
         old = next((v for k, v in before.items() if k.startswith("claim/")), {}) or {}
         changed = sorted(k for k, v in main["claim"].items()
                          if k not in ("version",) and old.get(k) != v)
         return "changed " + ", ".join(changed) if changed else action.split(".")[1]
     if action == "source.add" and "source" in main:
-        return main["source"]["key"]
+        return str(main["source"]["key"])
     if action == "import":
         return ", ".join(f"{k}: {v}" for k, v in (after.get("counts") or {}).items() if v)
     return ""

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Connection
 
-from ledger.ops.common import OVERDUE_GRACE_DAYS
+from ledger.core.rules import OVERDUE_GRACE_DAYS, SCORED_OUTCOMES, sql_in
 from ledger.store.types import UTCDateTime
 
 SEG = "ledger_report_seg"
@@ -88,7 +88,7 @@ sc AS (
          CASE WHEN cur.known_on < c.due_on THEN cur.known_on ELSE c.due_on END AS end_on
   FROM claim c JOIN cur ON cur.claim_id = c.id
   WHERE c.recorded_at <= :asof AND c.withdrawn_on IS NULL
-    AND cur.outcome IN ('true', 'false') AND cur.known_on >= :start AND cur.known_on <= :end
+    AND {sql_in('cur.outcome', SCORED_OUTCOMES)} AND cur.known_on >= :start AND cur.known_on <= :end
 ),
 f1 AS (
   SELECT f.claim_id, f.analyst_id, f.made_on, f.probability AS p, f.mapped, f.band_lo,
@@ -185,7 +185,7 @@ SELECT claim_id, subject, status FROM (
         CASE WHEN c.withdrawn_on <= :end AND c.withdrawn_on >= :start THEN 'withdrawn' END
       WHEN cur.claim_id IS NOT NULL AND cur.known_on <= :end THEN
         CASE WHEN cur.known_on < :start THEN NULL
-             WHEN cur.outcome IN ('true', 'false') THEN 'tf'
+             WHEN {sql_in('cur.outcome', SCORED_OUTCOMES)} THEN 'tf'
              ELSE cur.outcome END
       WHEN c.made_on > :end THEN NULL
       WHEN c.due_on > :end THEN 'open'

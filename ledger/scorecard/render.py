@@ -83,7 +83,7 @@ def murphy_line(group: dict[str, Any]) -> str:
 
 
 def render_text(report: dict[str, Any], md: bool = False) -> str:
-    from ledger.tables import grid
+    from ledger.textgrid import grid
 
     fmt = "github" if md else "simple"
 

@@ -13,43 +13,40 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from ledger.store import models as m
+from ledger.core.jsonenc import canonical
+from ledger.store.tables import (
+    ANALYST,
+    CLAIM,
+    CLAIM_TAG,
+    EVENT,
+    EVIDENCE,
+    FORECAST,
+    RES_EVIDENCE,
+    RESOLUTION,
+    SOURCE,
+    SOURCE_AUTHOR,
+)
 from ledger.store.types import utcnow
 
 GENESIS = "0" * 64
 
 # entity -> (table, folded child table, parent column, child value column, state key)
 TRACKED: dict[str, Any] = {
-    "analyst": (m.Analyst.__table__, None),
-    "source": (m.Source.__table__, (m.SourceAuthor.__table__, "source_id", "analyst_id", "authors")),
-    "claim": (m.Claim.__table__, (m.ClaimTag.__table__, "claim_id", "tag", "tags")),
-    "forecast": (m.Forecast.__table__, None),
-    "evidence": (m.Evidence.__table__, None),
-    "resolution": (
-        m.Resolution.__table__,
-        (m.ResolutionEvidence.__table__, "resolution_id", "evidence_id", "evidence"),
-    ),
+    "analyst": (ANALYST, None),
+    "source": (SOURCE, (SOURCE_AUTHOR, "source_id", "analyst_id", "authors")),
+    "claim": (CLAIM, (CLAIM_TAG, "claim_id", "tag", "tags")),
+    "forecast": (FORECAST, None),
+    "evidence": (EVIDENCE, None),
+    "resolution": (RESOLUTION, (RES_EVIDENCE, "resolution_id", "evidence_id", "evidence")),
 }
 
-
-def _default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"cannot record {type(value).__name__} in the audit log")
-
-
-def canonical(obj: Any) -> str:
-    """Deterministic JSON: sorted keys, no spaces, ISO dates."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), default=_default,
-                      ensure_ascii=False)
+__all__ = ["Journal", "append", "canonical", "digest", "verify"]
 
 
 def digest(state: Any) -> str:
@@ -71,14 +68,14 @@ def event_hash(prev_hash: str, ev: dict[str, Any]) -> str:
     return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 
 
-def states(conn: Connection, entity: str, ids: Iterable[int] | None = None) -> dict[str, dict]:
+def states(conn: Connection, entity: str, ids: Iterable[int] | None = None) -> dict[str, dict[str, Any]]:
     """Current state of rows of one entity, keyed ``"entity/id"``."""
     table, child = TRACKED[entity]
     q = select(table).order_by(table.c.id)
     id_list = None if ids is None else sorted(set(ids))
     if id_list is not None:
         q = q.where(table.c.id.in_(id_list))
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for row in conn.execute(q).mappings():
         out[f"{entity}/{row['id']}"] = json.loads(canonical(dict(row)))
     if child is not None:
@@ -98,7 +95,7 @@ def states(conn: Connection, entity: str, ids: Iterable[int] | None = None) -> d
 
 
 def last_hash(conn: Connection) -> tuple[int, str]:
-    t = m.Event.__table__
+    t = EVENT
     row = conn.execute(select(t.c.id, t.c.hash).order_by(t.c.id.desc()).limit(1)).first()
     return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
@@ -155,7 +152,7 @@ def append(conn: Connection, *, actor: str, action: str, entity: str, entity_id:
     }
     digest = event_hash(prev, ev)
     conn.execute(
-        m.Event.__table__.insert().values(
+        EVENT.insert().values(
             id=ev["id"], at=datetime.fromisoformat(ev["at"]), actor=actor, action=action,
             entity=entity, entity_id=entity_id, claim_id=claim_id, before=ev["before"],
             after=ev["after"], prev_hash=prev, hash=digest,
@@ -166,7 +163,7 @@ def append(conn: Connection, *, actor: str, action: str, entity: str, entity_id:
 
 def verify(conn: Connection) -> list[str]:
     """Every break in the chain and every row that differs from its last event, in log order."""
-    t = m.Event.__table__
+    t = EVENT
     problems: list[tuple[int, str]] = []
     prev = GENESIS
     expected_id = 1

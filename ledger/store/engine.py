@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -257,23 +257,20 @@ class Store:
         with self.raw_connection() as conn:
             return str(self.pragma(conn, "PRAGMA journal_mode")).lower()
 
-    def check_journal(self) -> None:
-        """Refuse a WAL file on a network share; warn once that the file is on one."""
-        if not self.is_sqlite:
-            return
-        if self.network:
-            if self.journal_mode() == "wal":
-                raise StorageError(
-                    f"{self.path} is in WAL mode, which is unsafe on a network share: ask everyone "
-                    "to close ledger, then run `ledger db journal delete`"
-                )
-            if not os.environ.get("LEDGER_QUIET_NETWORK_WARNING"):
-                print(
-                    f"warning: {self.path} is on a network filesystem; ledger uses the rollback "
-                    "journal here, but file locking on shares can fail. See README, "
-                    "'Sharing a ledger file'.",
-                    file=sys.stderr,
-                )
+    def check_journal(self) -> str | None:
+        """Refuse a WAL file on a network share; a warning (for the caller to show) that the
+        file is on one."""
+        if not self.is_sqlite or not self.network:
+            return None
+        if self.journal_mode() == "wal":
+            raise StorageError(
+                f"{self.path} is in WAL mode, which is unsafe on a network share: ask everyone "
+                "to close ledger, then run `ledger db journal delete`"
+            )
+        if os.environ.get("LEDGER_QUIET_NETWORK_WARNING"):
+            return None
+        return (f"{self.path} is on a network filesystem; ledger uses the rollback journal "
+                "here, but file locking on shares can fail. See README, 'Sharing a ledger file'.")
 
     def set_journal(self, mode: str) -> str:
         mode = mode.lower()

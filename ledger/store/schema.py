@@ -1,7 +1,7 @@
 """Is this database a ledger at the schema this tool speaks? Cheap on the happy path.
 
-``SCHEMA_HEAD`` is the newest migration; a test keeps it equal to Alembic's head, so opening a
-ledger reads one row and imports no Alembic unless the revisions differ.
+``SCHEMA_HEAD`` is the newest migration and ``KNOWN_REVISIONS`` all of them; a test keeps both
+equal to Alembic's, so opening a ledger reads one row and imports no Alembic at all.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from sqlalchemy.engine import Connection
 
 from ledger.errors import SchemaMismatch
 
-SCHEMA_HEAD = "0002"
+KNOWN_REVISIONS = ("0001", "0002")
+SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
 
 def current_revision(conn: Connection) -> str | None:
@@ -36,9 +37,7 @@ def ensure_current(conn: Connection, location: str) -> None:
         raise SchemaMismatch(
             f"{location} is not a ledger: it holds other tables and no ledger schema version"
         )
-    from ledger.store.migrate import is_known_revision
-
-    if is_known_revision(rev):
+    if rev in KNOWN_REVISIONS:
         raise SchemaMismatch(
             f"{location} is older than this ledger (schema {rev}, needs {SCHEMA_HEAD}): "
             "run `ledger db upgrade` (it takes a backup first)"

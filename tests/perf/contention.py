@@ -35,7 +35,8 @@ def writer(target: str, n: int, who: int, out: "mp.Queue[list[float]]", ready: "
     lat = []
     for i in range(n):
         t0 = time.perf_counter()
-        changes.add_forecast(store, f"writer{who}", "bench", p, on=date(2015, 6, 1 + i % 28))
+        changes.add_forecast(store, f"writer{who}", "bench", p, on=date(2015, 6, 1 + i % 28),
+                             today=date.today())
         lat.append(time.perf_counter() - t0)
     store.dispose()
     out.put(lat)

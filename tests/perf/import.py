@@ -85,13 +85,15 @@ def baseline(db: Path, src: Path) -> None:
 
 
 def ours(db: Path, src: Path) -> None:
-    from ledger.ops.transfer import import_jsonl
+    from datetime import date
+
+    from ledger.ops.importer import import_jsonl
     from ledger.store.engine import Store
 
     store = Store(str(db))
     try:
         with open(src) as fh:
-            import_jsonl(store, "bench", fh)
+            import_jsonl(store, "bench", fh, today=date.today())
     finally:
         store.dispose()
 

@@ -102,13 +102,14 @@ def main() -> None:
                            stdout=subprocess.DEVNULL)
 
         def report_lib() -> None:
-            from ledger.ops.common import today
+            from datetime import date
+
             from ledger.scorecard.build import Request, build as build_report
             from ledger.store.engine import Store
 
             store = Store(str(db))
             try:
-                build_report(store, Request(as_of=today()))
+                build_report(store, Request(as_of=date.today()))
             finally:
                 store.dispose()
 

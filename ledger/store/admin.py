@@ -1,4 +1,5 @@
-"""Create, upgrade, inspect, check and back up a ledger. Alembic is imported only here."""
+"""Administering a ledger as a whole: create, upgrade, inspect, check, back up and copy it.
+Alembic is imported only here, and only by the functions that need it."""
 
 from __future__ import annotations
 
@@ -14,23 +15,27 @@ from sqlalchemy.engine import Connection
 import ledger
 from ledger.errors import LedgerError, SchemaMismatch, StorageError
 from ledger.store import audit
-from ledger.store import models as m
 from ledger.store.engine import APPLICATION_ID, Store
-from ledger.store.schema import SCHEMA_HEAD, current_revision, ensure_current, user_tables
+from ledger.store.schema import (
+    KNOWN_REVISIONS,
+    SCHEMA_HEAD,
+    current_revision,
+    ensure_current,
+    user_tables,
+)
+from ledger.store.tables import TABLES_IN_LOAD_ORDER, metadata
 from ledger.store.types import utcnow
 
 
-def migrations_dir() -> Path:
-    from ledger.paths import shipped
-
-    return shipped("migrations", "env.py")
-
-
 def alembic_config(conn: Connection | None = None) -> Any:
+    """Alembic's configuration over ``ledger.migrations`` (the repository's ``migrations/``,
+    shipped inside the package)."""
+    from importlib.resources import files
+
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.set_main_option("script_location", str(files("ledger.migrations")))
     if conn is not None:
         cfg.attributes["connection"] = conn
     return cfg
@@ -42,16 +47,7 @@ def script_directory() -> Any:
     return ScriptDirectory.from_config(alembic_config())
 
 
-def is_known_revision(rev: str) -> bool:
-    from alembic.util.exc import CommandError
-
-    try:
-        return script_directory().get_revision(rev) is not None
-    except CommandError:
-        return False
-
-
-def _migrate(store: Store, target: str, *, downgrade: bool = False) -> None:
+def migrate_to(store: Store, target: str, *, downgrade: bool = False) -> None:
     """Run Alembic inside one write transaction with foreign keys off, checked before commit."""
     from alembic import command
 
@@ -77,7 +73,7 @@ def init(store: Store, actor: str) -> str:
     """A new ledger at the newest schema. Refuses anything that already holds data."""
     refuse_non_empty(store, "init")
     try:
-        _migrate(store, "head")
+        migrate_to(store, "head")
         with store.write() as conn:
             audit.append(conn, actor=actor, action="db.init", entity="ledger", entity_id=None,
                          claim_id=None, before=None, after={"schema": SCHEMA_HEAD,
@@ -120,7 +116,7 @@ def upgrade(store: Store, target: str = "head") -> UpgradeResult:
             raise SchemaMismatch(f"{store.location} is not a ledger: it holds other tables and "
                                  "no ledger schema version")
         raise SchemaMismatch(f"{store.location} is empty: run `ledger db init`")
-    if not is_known_revision(rev):
+    if rev not in KNOWN_REVISIONS:
         raise SchemaMismatch(
             f"{store.location} was upgraded by a newer ledger (schema {rev}); upgrade ledger"
         )
@@ -133,14 +129,14 @@ def upgrade(store: Store, target: str = "head") -> UpgradeResult:
         stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
         backup_path = store.path.with_name(f"{store.path.name}.{rev}.{stamp}.bak")
         backup(store, backup_path)
-    _migrate(store, target)
+    migrate_to(store, target)
     with store.read() as conn:
         after = current_revision(conn)
     return UpgradeResult(rev, str(after), backup_path)
 
 
 def downgrade(store: Store, target: str) -> None:
-    _migrate(store, target, downgrade=True)
+    migrate_to(store, target, downgrade=True)
 
 
 def backup(store: Store, dest: Path) -> Path:
@@ -189,19 +185,18 @@ def copy_ledger(src: Store, dst: Store) -> dict[str, int]:
     with src.read() as sconn:
         ensure_current(sconn, src.location)
     refuse_non_empty(dst, "copy")
-    _migrate(dst, "head")
+    migrate_to(dst, "head")
     counts: dict[str, int] = {}
     with src.engine.connect() as sconn:
         if not src.is_sqlite:
             sconn = sconn.execution_options(isolation_level="REPEATABLE READ")
         with sconn.begin(), dst.write() as dconn:
-            for name in m.TABLES_IN_LOAD_ORDER:
-                table = m.Base.metadata.tables[name]
-                order = [c for c in table.primary_key.columns]
+            for table in TABLES_IN_LOAD_ORDER:
+                order = list(table.primary_key.columns)
                 rows = [dict(r) for r in sconn.execute(select(table).order_by(*order)).mappings()]
                 if rows:
                     dconn.execute(table.insert(), rows)
-                counts[name] = len(rows)
+                counts[table.name] = len(rows)
             if not dst.is_sqlite:
                 reset_sequences(dconn)
     return counts
@@ -209,27 +204,37 @@ def copy_ledger(src: Store, dst: Store) -> dict[str, int]:
 
 def reset_sequences(conn: Connection) -> None:
     """After inserting explicit ids on PostgreSQL, move each serial past the largest id."""
-    for name in m.TABLES_IN_LOAD_ORDER:
-        table = m.Base.metadata.tables[name]
+    for table in TABLES_IN_LOAD_ORDER:
         if "id" in table.c and table.c.id.autoincrement is not False:
             conn.exec_driver_sql(
-                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
             )
 
 
 @dataclass
 class Status:
+    """``db status``, in the JSON vocabulary (docs/json.md)."""
+
     location: str
     backend: str
-    revision: str | None
-    expected: str
+    schema_revision: str | None
+    expected_revision: str
+    state: str  # current | older | newer | not a ledger
     journal_mode: str | None
     filesystem: str | None
     network: bool
     size_bytes: int | None
-    counts: dict[str, int] = field(default_factory=dict)
-    sqlite_version: str | None = None
+    sqlite_version: str | None
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def _state(rev: str | None) -> str:
+    if rev == SCHEMA_HEAD:
+        return "current"
+    if rev is None:
+        return "not a ledger"
+    return "older" if rev in KNOWN_REVISIONS else "newer"
 
 
 def status(store: Store) -> Status:
@@ -239,22 +244,22 @@ def status(store: Store) -> Status:
         rev = current_revision(conn)
         counts: dict[str, int] = {}
         if rev == SCHEMA_HEAD:
-            for name in m.TABLES_IN_LOAD_ORDER:
-                table = m.Base.metadata.tables[name]
-                counts[name] = int(
+            for table in TABLES_IN_LOAD_ORDER:
+                counts[table.name] = int(
                     conn.execute(select(func.count()).select_from(table)).scalar_one()
                 )
     return Status(
         location=store.location,
         backend=store.dialect,
-        revision=rev,
-        expected=SCHEMA_HEAD,
+        schema_revision=rev,
+        expected_revision=SCHEMA_HEAD,
+        state=_state(rev),
         journal_mode=store.journal_mode(),
         filesystem=fs.filesystem_type(store.path) if store.path else None,
         network=store.network,
         size_bytes=store.path.stat().st_size if store.path else None,
-        counts=counts,
         sqlite_version=sqlite3.sqlite_version if store.is_sqlite else None,
+        rows=counts,
     )
 
 
@@ -287,7 +292,7 @@ def schema_drift(conn: Connection) -> list[str]:
     from alembic.migration import MigrationContext
 
     ctx = MigrationContext.configure(conn, opts={"compare_type": True})
-    diffs = compare_metadata(ctx, m.Base.metadata)
+    diffs = compare_metadata(ctx, metadata)
     return [_describe(d) for d in diffs]
 
 

@@ -1,0 +1,186 @@
+"""``ledger.Ledger``: one object with every operation the CLI has, for scripts and tests.
+
+    from ledger import Ledger
+    with Ledger("team.db", actor="alice") as lg:
+        lg.add_claim("Xiaomi ships a US phone", made_on=date(2015, 2, 20), due_on=date(2016, 12, 31))
+        lg.resolve("xiaomi-ships-a-us-phone", "false", on=date(2017, 1, 2))
+        print(lg.report()["overall"]["brier"])
+
+The clock is injected (``clock=lambda: date(2016, 1, 1)``): every rule about "the future",
+every status and the default ``as_of`` use it, so a script or a test has one notion of today.
+Changes to a claim take ``if_version``: without it the version is read first, so two people
+changing the same claim at once are told instead of overwriting each other (see
+``ledger.ops.versions``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from ledger.core.probability import Probability, parse_probability
+from ledger.ops import changes, queries
+from ledger.ops.changes import Done
+from ledger.store.engine import Store
+
+Clock = Callable[[], date]
+
+
+def _probability(p: Probability | float | str | None) -> Probability | None:
+    if p is None or isinstance(p, Probability):
+        return p
+    return parse_probability(str(p))
+
+
+class Ledger:
+    """A ledger at a SQLite path or PostgreSQL URL, acted on by ``actor``."""
+
+    def __init__(self, target: str | Store = "ledger.db", *, actor: str, clock: Clock = date.today,
+                 wait: float | None = None, check_schema: bool = True) -> None:
+        self.store = target if isinstance(target, Store) else Store(target, wait=wait)
+        self.actor = actor
+        self.clock = clock
+        self.warning: str | None = None
+        if check_schema:
+            from ledger.store.schema import ensure_current
+
+            with self.store.read() as conn:
+                ensure_current(conn, self.store.location)
+            self.warning = self.store.check_journal()
+
+    def today(self) -> date:
+        return self.clock()
+
+    def close(self) -> None:
+        self.store.dispose()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def _version(self, claim: str, if_version: int | None) -> int:
+        return if_version if if_version is not None else queries.claim_version(self.store, claim)
+
+    # -- changes ----------------------------------------------------------------------------
+    def add_source(self, title: str, *, key: str | None = None, outlet: str | None = None,
+                   url: str | None = None, published_on: date | None = None,
+                   published_at: datetime | None = None, authors: Sequence[str] = ()) -> Done:
+        return changes.add_source(self.store, self.actor, title=title, key=key, outlet=outlet,
+                                  url=url, published_on=published_on, published_at=published_at,
+                                  authors=authors, today=self.today())
+
+    def add_claim(self, statement: str, *, made_on: date, due_on: date,
+                  author: str | None = None, due_basis: str = "stated",
+                  due_note: str | None = None, key: str | None = None,
+                  source: str | None = None, quote: str | None = None,
+                  criteria: str | None = None, subject: str | None = None,
+                  tags: Sequence[str] = (), probability: Probability | float | str | None = None,
+                  ) -> Done:
+        """Record a claim; ``probability`` (0.7, "70%", "likely"...) is the author's first
+        forecast."""
+        return changes.add_claim(
+            self.store, self.actor, statement=statement, author=author or self.actor,
+            made_on=made_on, due_on=due_on, due_basis=due_basis, due_note=due_note, key=key,
+            source=source, quote=quote, criteria=criteria, subject=subject, tags=tags,
+            probability=_probability(probability), today=self.today())
+
+    def forecast(self, claim: str, probability: Probability | float | str, *,
+                 by: str | None = None, on: date | None = None, note: str | None = None) -> Done:
+        p = _probability(probability)
+        assert p is not None
+        return changes.add_forecast(self.store, self.actor, claim, p, by=by, on=on, note=note,
+                                    today=self.today())
+
+    def add_evidence(self, claim: str, summary: str, *, on: date, url: str | None = None,
+                     citation: str | None = None, stance: str = "context") -> Done:
+        return changes.add_evidence(self.store, self.actor, claim, summary, on=on, url=url,
+                                    citation=citation, stance=stance, today=self.today())
+
+    def resolve(self, claim: str, outcome: str, *, on: date, note: str | None = None,
+                evidence: Sequence[int] = (), revise: bool = False,
+                if_version: int | None = None) -> Done:
+        return changes.resolve(self.store, self.actor, claim, outcome, on=on, note=note,
+                               evidence=evidence, revise=revise, today=self.today(),
+                               expected_version=self._version(claim, if_version))
+
+    def reopen(self, claim: str, *, note: str, if_version: int | None = None) -> Done:
+        return changes.reopen(self.store, self.actor, claim, note=note,
+                              expected_version=self._version(claim, if_version))
+
+    def withdraw(self, claim: str, *, on: date | None = None, note: str | None = None,
+                 if_version: int | None = None) -> Done:
+        return changes.withdraw(self.store, self.actor, claim, on=on or self.today(), note=note,
+                                today=self.today(),
+                                expected_version=self._version(claim, if_version))
+
+    def edit(self, claim: str, *, fields: dict[str, Any] | None = None,
+             add_tags: Sequence[str] = (), remove_tags: Sequence[str] = (),
+             if_version: int | None = None) -> Done:
+        """Change fields named in ``changes.EDITABLE`` (``made_on``, ``due_on``, ``statement``...)."""
+        return changes.edit(self.store, self.actor, claim, changes=fields or {},
+                            add_tags=add_tags, remove_tags=remove_tags, today=self.today(),
+                            expected_version=self._version(claim, if_version))
+
+    # -- reading ----------------------------------------------------------------------------
+    def claims(self, *, status: str | None = None, author: str | None = None,
+               tag: str | None = None, subject: str | None = None,
+               due_before: date | None = None) -> list[dict[str, Any]]:
+        return queries.list_claims(self.store, status=status, author=author, tag=tag,
+                                   subject=subject, due_before=due_before, on=self.today())
+
+    def due(self, *, until: date) -> list[dict[str, Any]]:
+        return queries.due_claims(self.store, until=until, on=self.today())
+
+    def show(self, claim: str) -> dict[str, Any]:
+        return queries.show_claim(self.store, claim, on=self.today())
+
+    def log(self, claim: str | None = None, *, limit: int | None = None) -> list[dict[str, Any]]:
+        return queries.log(self.store, claim, limit=limit)
+
+    def sources(self) -> list[dict[str, Any]]:
+        return queries.list_sources(self.store)
+
+    def report(self, *, as_of: date | None = None, period: Any = None, group_by: str = "author",
+               every: str | None = None) -> dict[str, Any]:
+        """The scorecard as plain data (the ``--format json`` contract)."""
+        from ledger.scorecard.build import Request, build
+
+        return build(self.store, Request(as_of=as_of or self.today(), period=period, by=group_by,
+                                         every=every))
+
+    # -- exchange ---------------------------------------------------------------------------
+    def export_jsonl(self, out: IO[str], progress: Callable[[int, int], None] | None = None
+                     ) -> int:
+        from ledger.ops.export import export_jsonl
+
+        return export_jsonl(self.store, out, progress)
+
+    def export_csv(self, out: IO[str], progress: Callable[[int, int], None] | None = None
+                   ) -> int:
+        from ledger.ops.export import export_csv
+
+        return export_csv(self.store, out, progress, today=self.today())
+
+    def import_jsonl(self, lines: Iterable[str],
+                     progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+        from ledger.ops.importer import import_jsonl
+
+        return import_jsonl(self.store, self.actor, lines, today=self.today(), progress=progress)
+
+    def seed(self, files: list[tuple[str, str]] | None = None) -> dict[str, int]:
+        """Load seed files given as (name, text), by default the ones shipped with ledger."""
+        from ledger.ops import seeds
+
+        return seeds.load(self.store, self.actor, files or seeds.packaged_seeds(),
+                          today=self.today())
+
+    def backup(self, dest: Path) -> Path:
+        from ledger.store import admin
+
+        return admin.backup(self.store, dest)

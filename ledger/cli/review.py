@@ -1,0 +1,108 @@
+"""Commands that read: list, show, due, log, phrases, source list. Every one takes --format;
+their JSON is the vocabulary of ``docs/json.md``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Optional
+
+import typer
+
+from ledger.cli import options as o
+from ledger.cli.record import source_app
+from ledger.cli.render import Columns, emit, emit_json
+
+LABELS = {"made_on": "made", "due_on": "due", "known_on": "known", "probability": "p",
+          "claim_count": "claims", "published_on": "published", "claim_id": "claim"}
+CLAIMS = Columns(
+    text=["id", "key", "status", "author", "due_on", "probability", "statement"],
+    full=["id", "key", "status", "author", "made_on", "due_on", "known_on", "probability",
+          "subject", "tags", "version", "statement"],
+    labels=LABELS, shrink="statement", caps={"key": 26, "author": 14})
+SOURCES = Columns(
+    text=["id", "key", "title", "outlet", "published_on", "authors", "claim_count"],
+    full=["id", "key", "title", "outlet", "published_on", "authors", "claim_count", "url"],
+    labels=LABELS, shrink="title", caps={"key": 24, "outlet": 20, "authors": 20})
+EVENTS = Columns(
+    text=["id", "at", "actor", "action", "claim_id", "summary"],
+    full=["id", "at", "actor", "action", "claim_id", "summary", "hash"],
+    labels=LABELS, shrink="summary", caps={"actor": 12})
+PHRASES = Columns(
+    text=["phrase", "probability", "band", "vague", "aliases"],
+    full=["phrase", "probability", "band", "vague", "aliases", "source"],
+    labels=LABELS, shrink="aliases")
+
+
+def list_(
+    ctx: typer.Context,
+    status: o.StatusOpt = None,
+    author: Annotated[Optional[str], typer.Option(help="Only claims by this analyst.")] = None,
+    tag: Annotated[Optional[str], typer.Option(help="Only claims with this tag.")] = None,
+    subject: Annotated[Optional[str], typer.Option(help="Only claims on this subject.")] = None,
+    due_before: Annotated[Optional[date], typer.Option(
+        parser=o.read_due, metavar="DATE", help="Only claims due before this date.")] = None,
+    fmt: o.ListingFormat = "text",
+) -> None:
+    """List claims with their status and the author's latest probability."""
+    rows = ctx.obj.ledger().claims(status=status, author=author, tag=tag, subject=subject,
+                                   due_before=due_before)
+    emit(rows, fmt, CLAIMS)
+
+
+def due(
+    ctx: typer.Context,
+    within: Annotated[date, typer.Option(
+        parser=o.read_window, metavar="SPAN", help="How far ahead: 30d, 2w, 3m, 1y.")] = "30d",  # type: ignore[assignment]
+    fmt: o.ListingFormat = "text",
+) -> None:
+    """Unresolved claims due within the window, overdue ones included."""
+    emit(ctx.obj.ledger().due(until=within), fmt, CLAIMS)
+
+
+def show(ctx: typer.Context, claim: o.ClaimArg, fmt: o.ListingFormat = "text") -> None:
+    """The whole story of a claim: words, source, dates, forecasts, evidence, resolutions."""
+    from ledger.cli.story import render_story, story_csv
+
+    story = ctx.obj.ledger().show(claim)
+    if fmt == "json":
+        emit_json(story)
+    elif fmt == "csv":
+        typer.echo(story_csv(story))
+    else:
+        typer.echo(render_story(story, md=fmt == "md"))
+
+
+def log(
+    ctx: typer.Context,
+    claim: Annotated[Optional[str], typer.Argument(
+        metavar="[CLAIM]", help="Only this claim's events.", show_default=False)] = None,
+    limit: Annotated[Optional[int], typer.Option(min=1, metavar="N",
+                                                 help="The last N events.")] = None,
+    fmt: o.ListingFormat = "text",
+) -> None:
+    """The audit log: who changed what, when, with before and after (json)."""
+    emit(ctx.obj.ledger().log(claim, limit=limit), fmt, EVENTS)
+
+
+def phrases(fmt: o.ListingFormat = "text") -> None:
+    """The phrase table: each phrase, its number, band, basis; vague ones are never scored."""
+    from ledger.core.probability import phrase_table
+
+    rows: list[dict[str, Any]] = [
+        {"phrase": p.name, "probability": p.p, "band": list(p.band), "vague": p.vague,
+         "aliases": list(p.aliases), "source": p.source} for p in phrase_table().values()]
+    if fmt in ("text", "md"):
+        rows = [{**r, "band": f"{r['band'][0]:.2f}-{r['band'][1]:.2f}"} for r in rows]
+    emit(rows, fmt, PHRASES)
+
+
+@source_app.command("list")
+def source_list(ctx: typer.Context, fmt: o.ListingFormat = "text") -> None:
+    """List sources with their authors and how many claims cite each."""
+    emit(ctx.obj.ledger().sources(), fmt, SOURCES)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("list")(list_)
+    for fn in (show, due, log, phrases):
+        app.command()(fn)

@@ -1,0 +1,28 @@
+"""The one JSON encoding of ledger values: dates as ISO days, instants as ISO UTC with
+microseconds. The audit chain, the JSONL export and every ``--format json`` share it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+from typing import Any
+
+
+def plain(value: Any) -> Any:
+    """A date or datetime as its ISO text; anything JSON can hold is refused otherwise."""
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def canonical(obj: Any) -> str:
+    """Deterministic JSON on one line: sorted keys, no spaces, ISO dates (hashes and JSONL)."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), default=plain,
+                      ensure_ascii=False)
+
+
+def pretty(obj: Any) -> str:
+    """Indented JSON for people and programs reading a command's output."""
+    return json.dumps(obj, indent=2, default=plain, ensure_ascii=False)

@@ -1,0 +1,83 @@
+"""Finding rows by what people type: claims and sources by id or key, analysts by name."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.engine import Connection
+
+from ledger.core.keys import required_text
+from ledger.errors import NotFound
+from ledger.store.audit import Journal
+from ledger.store.tables import ANALYST, CLAIM, RESOLUTION, SOURCE
+from ledger.store.types import utcnow
+
+Row = dict[str, Any]
+
+
+def unique_key(conn: Connection, table: Table, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever is free."""
+    taken = {r[0] for r in conn.execute(select(table.c.key).where(table.c.key.like(f"{base}%")))}
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def names(conn: Connection) -> dict[int, str]:
+    return {int(i): str(n) for i, n in conn.execute(select(ANALYST.c.id, ANALYST.c.name))}
+
+
+def analyst_id(conn: Connection, name: str, journal: Journal | None, *, create: bool = True,
+               when: datetime | None = None) -> int:
+    """The analyst's id; created on first use (recorded in the change's event)."""
+    name = required_text(name, "analyst name", limit=200)
+    row = conn.execute(select(ANALYST.c.id).where(ANALYST.c.name == name)).first()
+    if row is not None:
+        return int(row[0])
+    if not create:
+        known = [r[0] for r in conn.execute(select(ANALYST.c.name))]
+        close = difflib.get_close_matches(name, known, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise NotFound(f"no analyst named {name!r}{hint}")
+    new_id = int(conn.execute(
+        ANALYST.insert().values(name=name, created_at=when or utcnow())
+    ).inserted_primary_key[0])
+    if journal is not None:
+        journal.touch("analyst", new_id)
+    return new_id
+
+
+def _find(conn: Connection, table: Table, what: str, ref: str | int) -> Row:
+    """A row by numeric id or key; an unknown ref gets the nearest keys as a hint."""
+    text = str(ref).strip()
+    col = table.c.id if text.isdigit() else table.c.key
+    value: Any = int(text) if text.isdigit() else text
+    row = conn.execute(select(table).where(col == value)).mappings().first()
+    if row is None:
+        keys = [r[0] for r in conn.execute(select(table.c.key))]
+        close = difflib.get_close_matches(text, keys, n=3, cutoff=0.5)
+        hint = f"; nearest keys: {', '.join(close)}" if close else ""
+        raise NotFound(f"no {what} {text!r}{hint}")
+    return dict(row)
+
+
+def find_claim(conn: Connection, ref: str | int) -> Row:
+    return _find(conn, CLAIM, "claim", ref)
+
+
+def find_source(conn: Connection, ref: str | int) -> Row:
+    return _find(conn, SOURCE, "source", ref)
+
+
+def current_resolution(conn: Connection, claim_id: int) -> Row | None:
+    row = conn.execute(
+        select(RESOLUTION).where(RESOLUTION.c.claim_id == claim_id,
+                                 RESOLUTION.c.superseded_at.is_(None))
+    ).mappings().first()
+    return None if row is None else dict(row)

@@ -1,0 +1,208 @@
+"""The export record schema: what each JSONL record holds, how a line is read and typed, and
+the rules a record must meet on its own (through ``ledger.core.rules``).
+
+Records are plain dicts keyed by natural keys (analyst names, source and claim keys, and
+``KEY#f1``-style ids). ``read_records`` turns lines into typed records, each with a label
+(``line 12``) that every later message starts with. Seed files produce the same records.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timezone
+from typing import Any
+
+from ledger.core import rules
+from ledger.errors import LedgerError, RuleViolation
+
+FORMAT_VERSION = 1
+Record = dict[str, Any]
+Labelled = tuple[str, Record]
+
+
+class ImportFileError(LedgerError):
+    """A record of the import file is wrong; nothing was written."""
+
+
+def _text(v: Any) -> str:
+    if isinstance(v, str) and v:
+        return v
+    raise TypeError
+
+
+def _text_or_empty(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    raise TypeError
+
+
+def _instant(v: Any) -> datetime:
+    dt = datetime.fromisoformat(v)
+    if dt.tzinfo is None:
+        raise ValueError
+    return dt.astimezone(timezone.utc)
+
+
+def _number(v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise TypeError
+    return float(v)
+
+
+def _whole(v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise TypeError
+    return v
+
+
+def _flag(v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise TypeError
+    return v
+
+
+def _names(v: Any) -> list[str]:
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise TypeError
+    return v
+
+
+def _band(v: Any) -> list[float]:
+    if not isinstance(v, list) or len(v) != 2:
+        raise TypeError
+    return [_number(v[0]), _number(v[1])]
+
+
+class Kind:
+    """How one field is read: its converter, whether it may be null, and its name in messages."""
+
+    def __init__(self, convert: Callable[[Any], Any], name: str, optional: bool = False) -> None:
+        self.convert, self.name, self.optional = convert, name, optional
+
+    def __call__(self, optional: bool = True) -> Kind:
+        return Kind(self.convert, self.name, optional)
+
+
+TEXT = Kind(_text, "string")
+TEXT_OPT = Kind(_text_or_empty, "string", optional=True)
+DAY = Kind(date.fromisoformat, "date")
+INSTANT = Kind(_instant, "datetime")
+NUMBER = Kind(_number, "float")
+WHOLE = Kind(_whole, "int")
+FLAG = Kind(_flag, "bool")
+NAMES = Kind(_names, "list of strings")
+BAND = Kind(_band, "band", optional=True)
+
+RECORDED = {"recorded_by": TEXT, "recorded_at": INSTANT}
+FIELDS: dict[str, dict[str, Kind]] = {
+    "analyst": {"name": TEXT, "affiliation": TEXT_OPT, "created_at": INSTANT},
+    "source": {"key": TEXT, "title": TEXT, "outlet": TEXT_OPT, "url": TEXT_OPT,
+               "published_on": DAY(), "published_at": INSTANT(), "authors": NAMES, **RECORDED},
+    "claim": {"key": TEXT, "statement": TEXT, "quote": TEXT_OPT, "source": TEXT_OPT,
+              "author": TEXT, "subject": TEXT_OPT, "tags": NAMES, "made_on": DAY,
+              "due_on": DAY, "due_basis": TEXT, "due_note": TEXT_OPT, "criteria": TEXT_OPT,
+              "withdrawn_on": DAY(), "withdrawn_note": TEXT_OPT, **RECORDED, "version": WHOLE},
+    "forecast": {"id": TEXT, "claim": TEXT, "by": TEXT, "made_on": DAY, "probability": NUMBER,
+                 "given": TEXT, "mapped": FLAG, "phrase": TEXT_OPT, "band": BAND, "vague": FLAG,
+                 "note": TEXT_OPT, **RECORDED},
+    "evidence": {"id": TEXT, "claim": TEXT, "summary": TEXT, "url": TEXT_OPT,
+                 "citation": TEXT_OPT, "observed_on": DAY, "stance": TEXT, **RECORDED},
+    "resolution": {"id": TEXT, "claim": TEXT, "revision": WHOLE, "outcome": TEXT,
+                   "known_on": DAY, "rationale": TEXT_OPT, "resolved_by": TEXT,
+                   "recorded_at": INSTANT, "superseded_at": INSTANT(),
+                   "superseded_note": TEXT_OPT, "evidence": NAMES},
+}
+TYPES = tuple(FIELDS)
+
+
+def _typed(label: str, obj: dict[str, Any]) -> Record:
+    t = obj["type"]
+    spec = FIELDS.get(t)
+    if spec is None:
+        raise ImportFileError(f"{label}: unknown record type {t!r}")
+    extra = set(obj) - set(spec) - {"type"}
+    if extra:
+        raise ImportFileError(f"{label}: unknown field(s) {', '.join(sorted(extra))} in {t}")
+    rec: Record = {"type": t}
+    for field, kind in spec.items():
+        value = obj.get(field)
+        if value is None:
+            if not kind.optional:
+                raise ImportFileError(f"{label}: {t} field {field!r} is missing")
+            rec[field] = None
+            continue
+        try:
+            rec[field] = kind.convert(value)
+        except (TypeError, ValueError, AttributeError):
+            raise ImportFileError(f"{label}: {t} field {field!r} must be a {kind.name}, not "
+                                  f"{json.dumps(value)[:40]}") from None
+    return rec
+
+
+def read_records(lines: Iterable[str], *, today: date) -> list[Labelled]:
+    """Parse, type and check every line; the first bad line stops everything."""
+    out: list[Labelled] = []
+    for no, raw in enumerate(lines, 1):
+        raw = raw.strip()
+        if not raw:
+            continue
+        label = f"line {no}"
+        try:
+            obj = json.loads(raw)
+        except ValueError as exc:
+            raise ImportFileError(f"{label}: not valid JSON ({exc.msg})") from None
+        if not isinstance(obj, dict) or "type" not in obj:
+            raise ImportFileError(f"{label}: expected an object with a \"type\"")
+        if obj["type"] == "ledger":
+            if obj.get("format") != FORMAT_VERSION:
+                raise ImportFileError(f"{label}: export format {obj.get('format')!r} is not "
+                                      f"{FORMAT_VERSION}; use the ledger version that wrote it")
+            continue
+        rec = _typed(label, obj)
+        check_record(label, rec, today=today)
+        out.append((label, rec))
+    return out
+
+
+def ident(rec: Record) -> str:
+    return str(rec.get("key") or rec.get("id") or rec.get("name"))
+
+
+def refuse(label: str, rec: Record, exc: RuleViolation) -> ImportFileError:
+    """A rule's refusal, placed: ``line 3: claim 'k1': due date ... is before ...``."""
+    return ImportFileError(f"{label}: {rec['type']} {ident(rec)!r}: {exc}")
+
+
+def check_record(label: str, r: Record, *, today: date) -> None:
+    """The rules a record must meet on its own (the importer checks those between records)."""
+    try:
+        check_rules(r, today)
+    except RuleViolation as exc:
+        raise refuse(label, r, exc) from None
+
+
+def check_rules(r: Record, today: date) -> None:
+    """Raise the ``RuleViolation`` of the first rule the record breaks."""
+    t = r["type"]
+    if t == "source" and r["published_on"] is not None:
+        rules.not_future(r["published_on"], "publication date", today, "published_on")
+    elif t == "claim":
+        rules.check_claim(made_on=r["made_on"], due_on=r["due_on"], due_basis=r["due_basis"],
+                          due_note=r["due_note"], today=today)
+        if r["withdrawn_on"] is not None:
+            rules.check_withdrawal(on=r["withdrawn_on"], made_on=r["made_on"],
+                                   due_on=r["due_on"], key=r["key"], today=today)
+        if r["version"] < 1:
+            raise RuleViolation("version must be at least 1", "version")
+    elif t == "forecast":
+        band = None if r["band"] is None else (r["band"][0], r["band"][1])
+        rules.check_probability(r["probability"], band, mapped=r["mapped"], phrase=r["phrase"])
+        rules.not_future(r["made_on"], "forecast date", today, "made_on")
+    elif t == "evidence":
+        rules.check_evidence(stance=r["stance"], on=r["observed_on"], today=today)
+    elif t == "resolution":
+        rules.one_of(r["outcome"], rules.OUTCOMES, "outcome", "outcome")
+        rules.not_future(r["known_on"], "resolution date", today, "known_on")
+        if r["revision"] < 1:
+            raise RuleViolation("revision must be at least 1", "revision")

@@ -1,0 +1,196 @@
+"""The domain tables, declared with SQLAlchemy Core. Rules that must hold whoever writes the
+file live here as constraints, built from the constants of ``ledger.core.rules``.
+
+Changes go through Core statements over these tables (see ``ledger.ops``) so that every write
+can capture the row before and after for the audit chain, and bulk loads stay fast. No ORM:
+``sqlalchemy.orm`` is never imported, which keeps every command's start-up short.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from ledger.core.rules import DUE_BASES, OUTCOMES, STANCES, sql_in
+from ledger.store.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+
+def _fk(name: str, target: str, **kw: bool) -> Column[int]:
+    return Column(name, Integer, ForeignKey(target), nullable=False, **kw)
+
+
+def _recorded(by: str = "recorded_by") -> tuple[Column[int], Column[object]]:
+    return (_fk(by, "analyst.id"), Column("recorded_at", UTCDateTime, nullable=False))
+
+
+ANALYST = Table(
+    "analyst", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("affiliation", String(300)),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("length(name) > 0", name="name_not_empty"),
+)
+
+SOURCE = Table(
+    "source", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(120), nullable=False, unique=True),
+    Column("title", Text, nullable=False),
+    Column("outlet", String(300)),
+    Column("url", Text),
+    Column("published_on", Date),
+    Column("published_at", UTCDateTime),
+    *_recorded(),
+    CheckConstraint("length(key) > 0", name="key_not_empty"),
+)
+
+SOURCE_AUTHOR = Table(
+    "source_author", metadata,
+    Column("source_id", Integer, ForeignKey("source.id"), primary_key=True),
+    Column("analyst_id", Integer, ForeignKey("analyst.id"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+CLAIM = Table(
+    "claim", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(120), nullable=False, unique=True),
+    Column("statement", Text, nullable=False),
+    Column("quote", Text),
+    Column("source_id", Integer, ForeignKey("source.id"), index=True),
+    _fk("author_id", "analyst.id", index=True),
+    Column("subject", String(200), index=True),
+    Column("made_on", Date, nullable=False),
+    Column("due_on", Date, nullable=False, index=True),
+    Column("due_basis", String(16), nullable=False),
+    Column("due_note", Text),
+    Column("criteria", Text),
+    Column("withdrawn_on", Date),
+    Column("withdrawn_note", Text),
+    *_recorded(),
+    Column("version", Integer, nullable=False, default=1),
+    CheckConstraint("length(key) > 0", name="key_not_empty"),
+    CheckConstraint("length(statement) > 0", name="statement_not_empty"),
+    CheckConstraint("due_on >= made_on", name="due_not_before_made"),
+    CheckConstraint(sql_in("due_basis", DUE_BASES), name="due_basis_known"),
+    CheckConstraint("withdrawn_on IS NULL OR withdrawn_on >= made_on",
+                    name="withdrawn_after_made"),
+    CheckConstraint("version >= 1", name="version_positive"),
+)
+
+CLAIM_TAG = Table(
+    "claim_tag", metadata,
+    Column("claim_id", Integer, ForeignKey("claim.id"), primary_key=True),
+    Column("tag", String(100), primary_key=True, index=True),
+    CheckConstraint("length(tag) > 0", name="tag_not_empty"),
+)
+
+FORECAST = Table(
+    "forecast", metadata,
+    Column("id", Integer, primary_key=True),
+    _fk("claim_id", "claim.id", index=True),
+    _fk("analyst_id", "analyst.id", index=True),
+    Column("made_on", Date, nullable=False),
+    Column("probability", Float, nullable=False),
+    Column("given", String(200), nullable=False),
+    Column("mapped", Boolean, nullable=False, default=False),
+    Column("phrase", String(200)),
+    Column("band_lo", Float),
+    Column("band_hi", Float),
+    Column("vague", Boolean, nullable=False, default=False),
+    Column("note", Text),
+    *_recorded(),
+    CheckConstraint("probability >= 0 AND probability <= 1", name="probability_range"),
+    CheckConstraint(
+        "(band_lo IS NULL AND band_hi IS NULL) OR "
+        "(band_lo >= 0 AND band_lo <= probability AND probability <= band_hi AND band_hi <= 1)",
+        name="band_around_probability",
+    ),
+    CheckConstraint("NOT mapped OR phrase IS NOT NULL", name="mapped_has_phrase"),
+    Index("ix_forecast_claim_analyst_made", "claim_id", "analyst_id", "made_on", "recorded_at"),
+)
+
+EVIDENCE = Table(
+    "evidence", metadata,
+    Column("id", Integer, primary_key=True),
+    _fk("claim_id", "claim.id", index=True),
+    Column("summary", Text, nullable=False),
+    Column("url", Text),
+    Column("citation", Text),
+    Column("observed_on", Date, nullable=False),
+    Column("stance", String(16), nullable=False),
+    *_recorded(),
+    CheckConstraint(sql_in("stance", STANCES), name="stance_known"),
+    CheckConstraint("length(summary) > 0", name="summary_not_empty"),
+)
+
+#: One verdict on a claim. Rows are never deleted: a revision or a reopen supersedes.
+RESOLUTION = Table(
+    "resolution", metadata,
+    Column("id", Integer, primary_key=True),
+    _fk("claim_id", "claim.id", index=True),
+    Column("revision", Integer, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("known_on", Date, nullable=False),
+    Column("rationale", Text),
+    _fk("resolved_by", "analyst.id"),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("superseded_at", UTCDateTime),
+    Column("superseded_note", Text),
+    UniqueConstraint("claim_id", "revision", name="uq_resolution_claim_revision"),
+    CheckConstraint(sql_in("outcome", OUTCOMES), name="outcome_known"),
+    CheckConstraint("revision >= 1", name="revision_positive"),
+    Index("ix_resolution_claim_superseded", "claim_id", "superseded_at"),
+)
+
+RES_EVIDENCE = Table(
+    "resolution_evidence", metadata,
+    Column("resolution_id", Integer, ForeignKey("resolution.id"), primary_key=True),
+    Column("evidence_id", Integer, ForeignKey("evidence.id"), primary_key=True),
+)
+
+#: Append-only audit log. ``hash`` covers the row and the previous row's hash.
+EVENT = Table(
+    "event", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("entity", String(40), nullable=False),
+    Column("entity_id", Integer),
+    Column("claim_id", Integer, index=True),
+    Column("before", Text),
+    Column("after", Text),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+)
+
+#: Parents before children: the order a copy or a bulk load writes them in.
+TABLES_IN_LOAD_ORDER: tuple[Table, ...] = (
+    ANALYST, SOURCE, SOURCE_AUTHOR, CLAIM, CLAIM_TAG, FORECAST, EVIDENCE, RESOLUTION,
+    RES_EVIDENCE, EVENT,
+)
