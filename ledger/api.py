@@ -2,7 +2,8 @@
 
     from ledger import Ledger
     with Ledger("team.db", actor="alice") as lg:
-        lg.add_claim("Xiaomi ships a US phone", made_on=date(2015, 2, 20), due_on=date(2016, 12, 31))
+        lg.add_claim("Xiaomi ships a US phone", made_on=date(2015, 2, 20),
+                     due_on=date(2016, 12, 31))
         lg.resolve("xiaomi-ships-a-us-phone", "false", on=date(2017, 1, 2))
         print(lg.report()["overall"]["brier"])
 
@@ -38,8 +39,15 @@ def _probability(p: Probability | float | str | None) -> Probability | None:
 class Ledger:
     """A ledger at a SQLite path or PostgreSQL URL, acted on by ``actor``."""
 
-    def __init__(self, target: str | Store = "ledger.db", *, actor: str, clock: Clock = date.today,
-                 wait: float | None = None, check_schema: bool = True) -> None:
+    def __init__(
+        self,
+        target: str | Store = "ledger.db",
+        *,
+        actor: str,
+        clock: Clock = date.today,
+        wait: float | None = None,
+        check_schema: bool = True,
+    ) -> None:
         self.store = target if isinstance(target, Store) else Store(target, wait=wait)
         self.actor = actor
         self.clock = clock
@@ -60,79 +68,205 @@ class Ledger:
     def __enter__(self) -> Ledger:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def _version(self, claim: str, if_version: int | None) -> int:
         return if_version if if_version is not None else queries.claim_version(self.store, claim)
 
     # -- changes ----------------------------------------------------------------------------
-    def add_source(self, title: str, *, key: str | None = None, outlet: str | None = None,
-                   url: str | None = None, published_on: date | None = None,
-                   published_at: datetime | None = None, authors: Sequence[str] = ()) -> Done:
-        return changes.add_source(self.store, self.actor, title=title, key=key, outlet=outlet,
-                                  url=url, published_on=published_on, published_at=published_at,
-                                  authors=authors, today=self.today())
+    def add_source(
+        self,
+        title: str,
+        *,
+        key: str | None = None,
+        outlet: str | None = None,
+        url: str | None = None,
+        published_on: date | None = None,
+        published_at: datetime | None = None,
+        authors: Sequence[str] = (),
+    ) -> Done:
+        return changes.add_source(
+            self.store,
+            self.actor,
+            title=title,
+            key=key,
+            outlet=outlet,
+            url=url,
+            published_on=published_on,
+            published_at=published_at,
+            authors=authors,
+            today=self.today(),
+        )
 
-    def add_claim(self, statement: str, *, made_on: date, due_on: date,
-                  author: str | None = None, due_basis: str = "stated",
-                  due_note: str | None = None, key: str | None = None,
-                  source: str | None = None, quote: str | None = None,
-                  criteria: str | None = None, subject: str | None = None,
-                  tags: Sequence[str] = (), probability: Probability | float | str | None = None,
-                  ) -> Done:
+    def add_claim(
+        self,
+        statement: str,
+        *,
+        made_on: date,
+        due_on: date,
+        author: str | None = None,
+        due_basis: str = "stated",
+        due_note: str | None = None,
+        key: str | None = None,
+        source: str | None = None,
+        quote: str | None = None,
+        criteria: str | None = None,
+        subject: str | None = None,
+        tags: Sequence[str] = (),
+        probability: Probability | float | str | None = None,
+    ) -> Done:
         """Record a claim; ``probability`` (0.7, "70%", "likely"...) is the author's first
         forecast."""
         return changes.add_claim(
-            self.store, self.actor, statement=statement, author=author or self.actor,
-            made_on=made_on, due_on=due_on, due_basis=due_basis, due_note=due_note, key=key,
-            source=source, quote=quote, criteria=criteria, subject=subject, tags=tags,
-            probability=_probability(probability), today=self.today())
+            self.store,
+            self.actor,
+            statement=statement,
+            author=author or self.actor,
+            made_on=made_on,
+            due_on=due_on,
+            due_basis=due_basis,
+            due_note=due_note,
+            key=key,
+            source=source,
+            quote=quote,
+            criteria=criteria,
+            subject=subject,
+            tags=tags,
+            probability=_probability(probability),
+            today=self.today(),
+        )
 
-    def forecast(self, claim: str, probability: Probability | float | str, *,
-                 by: str | None = None, on: date | None = None, note: str | None = None) -> Done:
+    def forecast(
+        self,
+        claim: str,
+        probability: Probability | float | str,
+        *,
+        by: str | None = None,
+        on: date | None = None,
+        note: str | None = None,
+    ) -> Done:
         p = _probability(probability)
         assert p is not None
-        return changes.add_forecast(self.store, self.actor, claim, p, by=by, on=on, note=note,
-                                    today=self.today())
+        return changes.add_forecast(
+            self.store, self.actor, claim, p, by=by, on=on, note=note, today=self.today()
+        )
 
-    def add_evidence(self, claim: str, summary: str, *, on: date, url: str | None = None,
-                     citation: str | None = None, stance: str = "context") -> Done:
-        return changes.add_evidence(self.store, self.actor, claim, summary, on=on, url=url,
-                                    citation=citation, stance=stance, today=self.today())
+    def add_evidence(
+        self,
+        claim: str,
+        summary: str,
+        *,
+        on: date,
+        url: str | None = None,
+        citation: str | None = None,
+        stance: str = "context",
+    ) -> Done:
+        return changes.add_evidence(
+            self.store,
+            self.actor,
+            claim,
+            summary,
+            on=on,
+            url=url,
+            citation=citation,
+            stance=stance,
+            today=self.today(),
+        )
 
-    def resolve(self, claim: str, outcome: str, *, on: date, note: str | None = None,
-                evidence: Sequence[int] = (), revise: bool = False,
-                if_version: int | None = None) -> Done:
-        return changes.resolve(self.store, self.actor, claim, outcome, on=on, note=note,
-                               evidence=evidence, revise=revise, today=self.today(),
-                               expected_version=self._version(claim, if_version))
+    def resolve(
+        self,
+        claim: str,
+        outcome: str,
+        *,
+        on: date,
+        note: str | None = None,
+        evidence: Sequence[int] = (),
+        revise: bool = False,
+        if_version: int | None = None,
+    ) -> Done:
+        return changes.resolve(
+            self.store,
+            self.actor,
+            claim,
+            outcome,
+            on=on,
+            note=note,
+            evidence=evidence,
+            revise=revise,
+            today=self.today(),
+            expected_version=self._version(claim, if_version),
+        )
 
     def reopen(self, claim: str, *, note: str, if_version: int | None = None) -> Done:
-        return changes.reopen(self.store, self.actor, claim, note=note,
-                              expected_version=self._version(claim, if_version))
+        return changes.reopen(
+            self.store,
+            self.actor,
+            claim,
+            note=note,
+            expected_version=self._version(claim, if_version),
+        )
 
-    def withdraw(self, claim: str, *, on: date | None = None, note: str | None = None,
-                 if_version: int | None = None) -> Done:
-        return changes.withdraw(self.store, self.actor, claim, on=on or self.today(), note=note,
-                                today=self.today(),
-                                expected_version=self._version(claim, if_version))
+    def withdraw(
+        self,
+        claim: str,
+        *,
+        on: date | None = None,
+        note: str | None = None,
+        if_version: int | None = None,
+    ) -> Done:
+        return changes.withdraw(
+            self.store,
+            self.actor,
+            claim,
+            on=on or self.today(),
+            note=note,
+            today=self.today(),
+            expected_version=self._version(claim, if_version),
+        )
 
-    def edit(self, claim: str, *, fields: dict[str, Any] | None = None,
-             add_tags: Sequence[str] = (), remove_tags: Sequence[str] = (),
-             if_version: int | None = None) -> Done:
-        """Change fields named in ``changes.EDITABLE`` (``made_on``, ``due_on``, ``statement``...)."""
-        return changes.edit(self.store, self.actor, claim, changes=fields or {},
-                            add_tags=add_tags, remove_tags=remove_tags, today=self.today(),
-                            expected_version=self._version(claim, if_version))
+    def edit(
+        self,
+        claim: str,
+        *,
+        fields: dict[str, Any] | None = None,
+        add_tags: Sequence[str] = (),
+        remove_tags: Sequence[str] = (),
+        if_version: int | None = None,
+    ) -> Done:
+        """Change the fields named in ``changes.EDITABLE`` (``made_on``, ``statement``...)."""
+        return changes.edit(
+            self.store,
+            self.actor,
+            claim,
+            changes=fields or {},
+            add_tags=add_tags,
+            remove_tags=remove_tags,
+            today=self.today(),
+            expected_version=self._version(claim, if_version),
+        )
 
     # -- reading ----------------------------------------------------------------------------
-    def claims(self, *, status: str | None = None, author: str | None = None,
-               tag: str | None = None, subject: str | None = None,
-               due_before: date | None = None) -> list[dict[str, Any]]:
-        return queries.list_claims(self.store, status=status, author=author, tag=tag,
-                                   subject=subject, due_before=due_before, on=self.today())
+    def claims(
+        self,
+        *,
+        status: str | None = None,
+        author: str | None = None,
+        tag: str | None = None,
+        subject: str | None = None,
+        due_before: date | None = None,
+    ) -> list[dict[str, Any]]:
+        return queries.list_claims(
+            self.store,
+            status=status,
+            author=author,
+            tag=tag,
+            subject=subject,
+            due_before=due_before,
+            on=self.today(),
+        )
 
     def due(self, *, until: date) -> list[dict[str, Any]]:
         return queries.due_claims(self.store, until=until, on=self.today())
@@ -146,29 +280,36 @@ class Ledger:
     def sources(self) -> list[dict[str, Any]]:
         return queries.list_sources(self.store)
 
-    def report(self, *, as_of: date | None = None, period: Any = None, group_by: str = "author",
-               every: str | None = None) -> dict[str, Any]:
+    def report(
+        self,
+        *,
+        as_of: date | None = None,
+        period: Any = None,
+        group_by: str = "author",
+        every: str | None = None,
+    ) -> dict[str, Any]:
         """The scorecard as plain data (the ``--format json`` contract)."""
         from ledger.scorecard.build import Request, build
 
-        return build(self.store, Request(as_of=as_of or self.today(), period=period, by=group_by,
-                                         every=every))
+        return build(
+            self.store,
+            Request(as_of=as_of or self.today(), period=period, by=group_by, every=every),
+        )
 
     # -- exchange ---------------------------------------------------------------------------
-    def export_jsonl(self, out: IO[str], progress: Callable[[int, int], None] | None = None
-                     ) -> int:
+    def export_jsonl(self, out: IO[str], progress: Callable[[int, int], None] | None = None) -> int:
         from ledger.ops.export import export_jsonl
 
         return export_jsonl(self.store, out, progress)
 
-    def export_csv(self, out: IO[str], progress: Callable[[int, int], None] | None = None
-                   ) -> int:
+    def export_csv(self, out: IO[str], progress: Callable[[int, int], None] | None = None) -> int:
         from ledger.ops.export import export_csv
 
         return export_csv(self.store, out, progress, today=self.today())
 
-    def import_jsonl(self, lines: Iterable[str],
-                     progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    def import_jsonl(
+        self, lines: Iterable[str], progress: Callable[[int, int], None] | None = None
+    ) -> dict[str, int]:
         from ledger.ops.importer import import_jsonl
 
         return import_jsonl(self.store, self.actor, lines, today=self.today(), progress=progress)
@@ -177,8 +318,9 @@ class Ledger:
         """Load seed files given as (name, text), by default the ones shipped with ledger."""
         from ledger.ops import seeds
 
-        return seeds.load(self.store, self.actor, files or seeds.packaged_seeds(),
-                          today=self.today())
+        return seeds.load(
+            self.store, self.actor, files or seeds.packaged_seeds(), today=self.today()
+        )
 
     def backup(self, dest: Path) -> Path:
         from ledger.store import admin

@@ -74,7 +74,9 @@ def rows(target: str) -> dict[str, list[tuple]]:
             present = set(inspect(conn).get_table_names())
             for t in TABLES:
                 if t in present:
-                    out[t] = sorted(tuple(map(repr, r)) for r in conn.execute(text(f"SELECT * FROM {t}")))
+                    out[t] = sorted(
+                        tuple(map(repr, r)) for r in conn.execute(text(f"SELECT * FROM {t}"))
+                    )
     finally:
         eng.dispose()
     return out

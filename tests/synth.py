@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 
 def _at(d: date, seconds: int = 0) -> str:
-    return (datetime.combine(d, time(9, 0), tzinfo=timezone.utc) + timedelta(seconds=seconds)
+    return (datetime.combine(d, time(9, 0), tzinfo=UTC) + timedelta(seconds=seconds)
             ).isoformat(timespec="microseconds")
 
 
@@ -53,8 +53,14 @@ def make(path: Path, *, claims: int, analysts: int, forecasts_per_claim: float =
             made = start + timedelta(days=rng.randrange(0, 500))
             due = made + timedelta(days=rng.choice([30, 90, 180, 365]))
             author = names[i % analysts]
-            tc = TruthClaim(f"c{i:06d}", author, made, due, rng.sample(["tech", "macro", "china"], rng.randint(0, 2)),
-                            rng.choice(["Xiaomi", "Apple", "Rates"]))
+            tc = TruthClaim(
+                f"c{i:06d}",
+                author,
+                made,
+                due,
+                rng.sample(["tech", "macro", "china"], rng.randint(0, 2)),
+                rng.choice(["Xiaomi", "Apple", "Rates"]),
+            )
             roll = rng.random()
             if roll < 0.75:
                 tc.outcome = "true" if rng.random() < 0.5 else "false"
@@ -87,24 +93,63 @@ def make(path: Path, *, claims: int, analysts: int, forecasts_per_claim: float =
                 vague = rng.random() < 0.05
                 tc.forecasts.append((who, day, round(rng.uniform(0.02, 0.98), 2), None, vague))
             truth.append(tc)
-            out({"type": "claim", "key": tc.key, "statement": f"Claim {i}", "quote": None,
-                 "source": None, "author": author, "subject": tc.subject, "tags": tc.tags,
-                 "made_on": made.isoformat(), "due_on": due.isoformat(), "due_basis": "stated",
-                 "due_note": None, "criteria": None,
-                 "withdrawn_on": tc.withdrawn_on.isoformat() if tc.withdrawn_on else None,
-                 "withdrawn_note": None, "recorded_by": author, "recorded_at": _at(made),
-                 "version": 1})
+            out(
+                {
+                    "type": "claim",
+                    "key": tc.key,
+                    "statement": f"Claim {i}",
+                    "quote": None,
+                    "source": None,
+                    "author": author,
+                    "subject": tc.subject,
+                    "tags": tc.tags,
+                    "made_on": made.isoformat(),
+                    "due_on": due.isoformat(),
+                    "due_basis": "stated",
+                    "due_note": None,
+                    "criteria": None,
+                    "withdrawn_on": tc.withdrawn_on.isoformat() if tc.withdrawn_on else None,
+                    "withdrawn_note": None,
+                    "recorded_by": author,
+                    "recorded_at": _at(made),
+                    "version": 1,
+                }
+            )
             for n, (who, day, p, phrase, vague) in enumerate(tc.forecasts, 1):
                 band = [PHRASES[phrase][1], PHRASES[phrase][2]] if phrase else None
-                out({"type": "forecast", "id": f"{tc.key}#f{n}", "claim": tc.key, "by": who,
-                     "made_on": day.isoformat(), "probability": p, "given": phrase or str(p),
-                     "mapped": phrase is not None, "phrase": phrase, "band": band,
-                     "vague": vague, "note": None, "recorded_by": who,
-                     "recorded_at": _at(day, n)})
+                out(
+                    {
+                        "type": "forecast",
+                        "id": f"{tc.key}#f{n}",
+                        "claim": tc.key,
+                        "by": who,
+                        "made_on": day.isoformat(),
+                        "probability": p,
+                        "given": phrase or str(p),
+                        "mapped": phrase is not None,
+                        "phrase": phrase,
+                        "band": band,
+                        "vague": vague,
+                        "note": None,
+                        "recorded_by": who,
+                        "recorded_at": _at(day, n),
+                    }
+                )
             if tc.outcome:
-                out({"type": "resolution", "id": f"{tc.key}#r1", "claim": tc.key, "revision": 1,
-                     "outcome": tc.outcome, "known_on": tc.known_on.isoformat(),
-                     "rationale": None, "resolved_by": author,
-                     "recorded_at": _at(tc.resolved_at, 100), "superseded_at": None,
-                     "superseded_note": None, "evidence": []})
+                out(
+                    {
+                        "type": "resolution",
+                        "id": f"{tc.key}#r1",
+                        "claim": tc.key,
+                        "revision": 1,
+                        "outcome": tc.outcome,
+                        "known_on": tc.known_on.isoformat(),
+                        "rationale": None,
+                        "resolved_by": author,
+                        "recorded_at": _at(tc.resolved_at, 100),
+                        "superseded_at": None,
+                        "superseded_note": None,
+                        "evidence": [],
+                    }
+                )
     return truth

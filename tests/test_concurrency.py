@@ -27,27 +27,36 @@ def _worker_script(target: str, w: int, rounds: int = ROUNDS) -> str:
         key = f"w{w}-c{r}"
         lines += [
             f'"{exe}" --db "{target}" --as worker{w} add "Claim {r} by worker {w}" --key {key} '
-            f'--made 2015-01-0{1 + r % 9} --due 2015-12-31 --prob 0.6',
-            f'"{exe}" --db "{target}" --as worker{w} forecast {key} 0.7 --by peer{w} --on 2015-03-01',
+            f"--made 2015-01-0{1 + r % 9} --due 2015-12-31 --prob 0.6",
+            f'"{exe}" --db "{target}" --as worker{w} forecast {key} 0.7 --by peer{w} '
+            "--on 2015-03-01",
             f'"{exe}" --db "{target}" --as worker{w} forecast {key} 0.4 --on 2015-06-01',
             f'"{exe}" --db "{target}" --as worker{w} evidence {key} "Seen by {w}" --on 2015-07-01',
             f'"{exe}" --db "{target}" --as worker{w} resolve {key} {"true" if r % 2 else "false"} '
-            f'--on 2016-01-0{1 + w % 9}',
+            f"--on 2016-01-0{1 + w % 9}",
         ]
     return "\n".join(lines)
 
 
 def test_concurrent_writers_lose_nothing(ledger):
-    procs = [subprocess.Popen(["bash", "-c", _worker_script(ledger.target, w)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for w in range(WORKERS)]
+    procs = [
+        subprocess.Popen(
+            ["bash", "-c", _worker_script(ledger.target, w)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(WORKERS)
+    ]
     outs = [p.communicate(timeout=600) for p in procs]
-    for p, (_out, err) in zip(procs, outs):
+    for p, (_out, err) in zip(procs, outs, strict=False):
         assert p.returncode == 0, err
         assert "locked" not in err.lower()
     claims = ledger.json("list")
     assert len(claims) == WORKERS * ROUNDS
-    assert {c["key"] for c in claims} == {f"w{w}-c{r}" for w in range(WORKERS) for r in range(ROUNDS)}
+    assert {c["key"] for c in claims} == {
+        f"w{w}-c{r}" for w in range(WORKERS) for r in range(ROUNDS)
+    }
     st = ledger.json("db", "status")
     assert st["rows"]["forecast"] == WORKERS * ROUNDS * 3
     assert st["rows"]["evidence"] == WORKERS * ROUNDS
@@ -62,11 +71,19 @@ def test_concurrent_writers_lose_nothing(ledger):
 def test_a_writer_gives_up_with_who_holds_the_file(tmp_path):
     lg = Ledger(str(tmp_path / "held.db"))
     lg.ok("db", "init")
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sqlite3, sys, time\n"
-        f"c = sqlite3.connect({lg.target!r}, isolation_level=None)\n"
-        "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(20)\n")],
-        stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sqlite3, sys, time\n"
+                f"c = sqlite3.connect({lg.target!r}, isolation_level=None)\n"
+                "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(20)\n"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         before = lg.snapshot()
@@ -98,8 +115,9 @@ def _wait_for_write(lg: Ledger, proc: subprocess.Popen, timeout: float = 60) -> 
             if journal.exists() and journal.stat().st_size > 0:
                 return True
         else:
-            held = sql(lg.target, "SELECT count(*) FROM pg_locks WHERE "
-                       "locktype = 'advisory' AND granted")
+            held = sql(
+                lg.target, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            )
             if held[0][0]:
                 return True
         time.sleep(0.002)
@@ -110,8 +128,11 @@ def test_killed_import_leaves_nothing_half_written(ledger, tmp_path):
     ledger.ok("seed")
     before = typed_rows(ledger.target)
     path = _big_import(tmp_path, 8000)
-    proc = subprocess.Popen([ledger_exe(), "--db", ledger.target, "import", str(path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [ledger_exe(), "--db", ledger.target, "import", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert _wait_for_write(ledger, proc), "the import finished before it could be killed"
     time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
@@ -140,8 +161,11 @@ def test_killed_migration_leaves_the_old_schema(tmp_path):
     admin.downgrade(store, "0001")
     store.dispose()
     before = typed_rows(lg.target)
-    proc = subprocess.Popen([ledger_exe(), "--db", lg.target, "db", "upgrade"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [ledger_exe(), "--db", lg.target, "db", "upgrade"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     # the upgrade first writes a backup, then migrates: wait for the migration's journal
     bak = None
     t0 = time.monotonic()
@@ -169,19 +193,41 @@ def test_killed_migration_leaves_the_old_schema(tmp_path):
 
 def _race(lg: Ledger, commands: list[list[str]]) -> list[subprocess.CompletedProcess]:
     """Start the commands at the same moment (each a real CLI process)."""
-    procs = [subprocess.Popen([ledger_exe(), "--db", lg.target, *c], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for c in commands]
-    return [subprocess.CompletedProcess(p.args, p.wait(timeout=120), *p.communicate())
-            for p in procs]
+    procs = [
+        subprocess.Popen(
+            [ledger_exe(), "--db", lg.target, *c],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for c in commands
+    ]
+    return [
+        subprocess.CompletedProcess(p.args, p.wait(timeout=120), *p.communicate()) for p in procs
+    ]
 
 
 def test_two_analysts_changing_one_claim_one_wins(ledger):
-    ledger.ok("add", "Contested", "--key", "k", "--made", "2015-01-01", "--due", "2015-12-31",
-              "--prob", "0.5")
+    ledger.ok(
+        "add",
+        "Contested",
+        "--key",
+        "k",
+        "--made",
+        "2015-01-01",
+        "--due",
+        "2015-12-31",
+        "--prob",
+        "0.5",
+    )
     v = str(ledger.json("show", "k")["version"])  # both analysts read the claim
-    results = _race(ledger, [
-        ["--as", "alice", "resolve", "k", "true", "--on", "2016-01-01", "--if-version", v],
-        ["--as", "bob", "resolve", "k", "false", "--on", "2016-01-02", "--if-version", v]])
+    results = _race(
+        ledger,
+        [
+            ["--as", "alice", "resolve", "k", "true", "--on", "2016-01-01", "--if-version", v],
+            ["--as", "bob", "resolve", "k", "false", "--on", "2016-01-02", "--if-version", v],
+        ],
+    )
     codes = sorted(r.returncode for r in results)
     assert codes == [0, 1]
     loser = next(r for r in results if r.returncode == 1)
@@ -193,11 +239,35 @@ def test_two_analysts_changing_one_claim_one_wins(ledger):
     assert len(story["resolutions"]) == 1 and story["resolutions"][0]["resolved_by"] == who
     # the same for a resolution revised twice at once
     v = str(story["version"])
-    results = _race(ledger, [
-        ["--as", "carol", "resolve", "k", "ambiguous", "--on", "2016-02-01", "--revise",
-         "--if-version", v],
-        ["--as", "dave", "resolve", "k", "annulled", "--on", "2016-02-02", "--revise",
-         "--if-version", v]])
+    results = _race(
+        ledger,
+        [
+            [
+                "--as",
+                "carol",
+                "resolve",
+                "k",
+                "ambiguous",
+                "--on",
+                "2016-02-01",
+                "--revise",
+                "--if-version",
+                v,
+            ],
+            [
+                "--as",
+                "dave",
+                "resolve",
+                "k",
+                "annulled",
+                "--on",
+                "2016-02-02",
+                "--revise",
+                "--if-version",
+                v,
+            ],
+        ],
+    )
     assert sorted(r.returncode for r in results) == [0, 1]
     assert "changed since you read it" in next(r for r in results if r.returncode).stderr
     story = ledger.json("show", "k")
@@ -207,20 +277,39 @@ def test_two_analysts_changing_one_claim_one_wins(ledger):
 
 TAMPER = [
     ("event", "UPDATE event SET actor = 'mallory' WHERE id = 3", "event 3 was edited"),
-    ("forecast", "UPDATE forecast SET probability = 0.99 WHERE id = 1",
-     "forecast 1 differs from event 2"),
-    ("resolution", "UPDATE resolution SET outcome = 'true' WHERE id = 1",
-     "resolution 1 differs from event 5"),
+    (
+        "forecast",
+        "UPDATE forecast SET probability = 0.99 WHERE id = 1",
+        "forecast 1 differs from event 2",
+    ),
+    (
+        "resolution",
+        "UPDATE resolution SET outcome = 'true' WHERE id = 1",
+        "resolution 1 differs from event 5",
+    ),
     ("deleted event", "DELETE FROM event WHERE id = 4", "event 4 is missing"),
-    ("added row", "INSERT INTO claim_tag (claim_id, tag) VALUES (1, 'sneaky')",
-     "claim 1 differs from event 5"),
+    (
+        "added row",
+        "INSERT INTO claim_tag (claim_id, tag) VALUES (1, 'sneaky')",
+        "claim 1 differs from event 5",
+    ),
 ]
 
 
 @pytest.mark.parametrize("name,statement,fragment", TAMPER, ids=[t[0] for t in TAMPER])
 def test_edits_behind_the_tools_back_are_found(ledger, name, statement, fragment):
-    ledger.ok("add", "A claim", "--key", "a", "--made", "2015-01-01", "--due", "2015-12-31",
-              "--prob", "0.6")  # event 2: the claim, its first forecast, the analyst
+    ledger.ok(
+        "add",
+        "A claim",
+        "--key",
+        "a",
+        "--made",
+        "2015-01-01",
+        "--due",
+        "2015-12-31",
+        "--prob",
+        "0.6",
+    )  # event 2: the claim, its first forecast, the analyst
     ledger.ok("forecast", "a", "0.3", "--on", "2015-02-01", "--by", "bob")
     ledger.ok("evidence", "a", "Seen", "--on", "2015-03-01")
     ledger.ok("resolve", "a", "false", "--on", "2015-12-31")
@@ -233,9 +322,15 @@ def test_edits_behind_the_tools_back_are_found(ledger, name, statement, fragment
 
 
 def test_backup_under_load_is_a_consistent_prefix(ledger, tmp_path):
-    procs = [subprocess.Popen(["bash", "-c", _worker_script(ledger.target, w, rounds=2)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for w in range(4)]
+    procs = [
+        subprocess.Popen(
+            ["bash", "-c", _worker_script(ledger.target, w, rounds=2)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(4)
+    ]
     time.sleep(1.5)
     dest = tmp_path / "mid.db"
     ledger.ok("db", "backup", str(dest))
@@ -262,7 +357,9 @@ def test_move_a_sqlite_ledger_to_postgresql(tmp_path, pg_database):
     # the copy is a working ledger: ids continue, the chain goes on
     dst.ok("forecast", "xiaomi-us-market-entry", "0.3", "--by", "carol", "--on", "2015-04-01")
     dst.ok("db", "check")
-    assert json.loads(dst.ok("report", "--format", "json").stdout)["overall"]["counts"]["scored"] >= 4
+    assert (
+        json.loads(dst.ok("report", "--format", "json").stdout)["overall"]["counts"]["scored"] >= 4
+    )
 
 
 def test_network_filesystem_detection_reads_the_mount_table(tmp_path, monkeypatch):

@@ -52,15 +52,29 @@ def test_month_arithmetic_clamps():
     assert parse_due("+1 month", today=date(2015, 1, 31)) == date(2015, 2, 28)
 
 
-@pytest.mark.parametrize("text", ["01/02/2015", "1/2/2015", "02.01.2015", "01-02-2015", "2015/01/02"])
+@pytest.mark.parametrize(
+    "text", ["01/02/2015", "1/2/2015", "02.01.2015", "01-02-2015", "2015/01/02"]
+)
 def test_ambiguous_forms_are_refused_never_guessed(text):
     with pytest.raises(DateError, match="ambiguous date"):
         parse_span(text, today=TODAY)
 
 
-@pytest.mark.parametrize("text", ["2015-02-30", "2015-13", "Q5 2015", "H3 2015", "1800",
-                                  "+5 fortnights", "next tuesday", "", "end of 2015-12-31",
-                                  "mid Q3 2015"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2015-02-30",
+        "2015-13",
+        "Q5 2015",
+        "H3 2015",
+        "1800",
+        "+5 fortnights",
+        "next tuesday",
+        "",
+        "end of 2015-12-31",
+        "mid Q3 2015",
+    ],
+)
 def test_bad_dates(text):
     with pytest.raises(DateError):
         parse_span(text, today=TODAY)
@@ -95,13 +109,28 @@ def test_quarter_forms_agree(y, q):
     assert a.month == 3 * q
 
 
-@pytest.mark.parametrize("text,value,mapped", [
-    ("0.7", 0.7, False), (".25", 0.25, False), ("1", 1.0, False), ("0", 0.0, False),
-    ("70%", 0.7, False), ("7.5 %", 0.075, False), ("7:3", 0.7, False), ("3:1", 0.75, False),
-    ("likely", 0.72, True), ("will likely", 0.72, True), ("I expect", 0.70, True),
-    ("should", 0.70, True), ("inevitable", 0.97, True), ("almost certainly", 0.93, True),
-    ("unlikely", 0.20, True), ("will", 0.95, True), ("Probably", 0.70, True),
-])
+@pytest.mark.parametrize(
+    "text,value,mapped",
+    [
+        ("0.7", 0.7, False),
+        (".25", 0.25, False),
+        ("1", 1.0, False),
+        ("0", 0.0, False),
+        ("70%", 0.7, False),
+        ("7.5 %", 0.075, False),
+        ("7:3", 0.7, False),
+        ("3:1", 0.75, False),
+        ("likely", 0.72, True),
+        ("will likely", 0.72, True),
+        ("I expect", 0.70, True),
+        ("should", 0.70, True),
+        ("inevitable", 0.97, True),
+        ("almost certainly", 0.93, True),
+        ("unlikely", 0.20, True),
+        ("will", 0.95, True),
+        ("Probably", 0.70, True),
+    ],
+)
 def test_probabilities(text, value, mapped):
     p = parse_probability(text)
     assert p.value == pytest.approx(value)
@@ -127,8 +156,10 @@ def test_every_phrase_entry_has_band_and_source():
 
 def test_team_file_overrides_the_table(tmp_path, monkeypatch):
     f = tmp_path / "team.toml"
-    f.write_text('[phrases."likely"]\np = 0.8\nband = [0.7, 0.9]\nsource = "our house style"\n'
-                 '[phrases."odds-on"]\np = 0.66\nband = [0.6, 0.7]\nsource = "desk slang"\n')
+    f.write_text(
+        '[phrases."likely"]\np = 0.8\nband = [0.7, 0.9]\nsource = "our house style"\n'
+        '[phrases."odds-on"]\np = 0.66\nband = [0.6, 0.7]\nsource = "desk slang"\n'
+    )
     monkeypatch.setenv("LEDGER_PHRASES", str(f))
     assert parse_probability("likely").value == 0.8
     assert parse_probability("odds-on").value == 0.66

@@ -175,7 +175,8 @@ def test_paired_comparison_in_the_report(ledger, tmp_path):
         ledger.ok("resolve", f"h{i}", "true" if y[i] else "false", "--on", "2015-12-31")
     data = ledger.json("report")
     by = {g["key"]: g for g in data["groups"]}
-    assert by["A"]["brier"] == pytest.approx(0.1425) and by["B"]["brier"] == pytest.approx(1.21 / 12)
+    assert by["A"]["brier"] == pytest.approx(0.1425)
+    assert by["B"]["brier"] == pytest.approx(1.21 / 12)
     (c,) = data["comparisons"]
     assert (c["a"], c["b"], c["shared"]) == ("B", "A", 12)
     assert c["mean_diff"] == pytest.approx(-0.0416667, abs=1e-6)
@@ -188,14 +189,24 @@ def test_paired_comparison_in_the_report(ledger, tmp_path):
 
 
 def test_small_samples_are_labelled(ledger):
-    ledger.ok("add", "One claim", "--key", "one", "--made", "2015-01-01", "--due", "2015-06-30",
-              "--phrase", "likely")
+    ledger.ok(
+        "add",
+        "One claim",
+        "--key",
+        "one",
+        "--made",
+        "2015-01-01",
+        "--due",
+        "2015-06-30",
+        "--phrase",
+        "likely",
+    )
     ledger.ok("resolve", "one", "false", "--on", "2015-06-30")
     data = ledger.json("report")
     (g,) = data["groups"]
     assert g["small_sample"] and g["counts"]["scored"] == 1 and g["counts"]["mapped"] == 1
-    assert g["brier"] == pytest.approx(0.72 ** 2)
-    assert g["mapped"]["brier_range"] == pytest.approx([0.6 ** 2, 0.8 ** 2])
+    assert g["brier"] == pytest.approx(0.72**2)
+    assert g["mapped"]["brier_range"] == pytest.approx([0.6**2, 0.8**2])
     assert data["phrase_calibration"][0]["phrase"] == "likely"
     assert "small sample" in ledger.ok("report").stdout
 
@@ -203,8 +214,9 @@ def test_small_samples_are_labelled(ledger):
 @pytest.mark.parametrize("fmt", ["text", "md", "csv", "json", "html"])
 def test_each_format_renders(synthetic, fmt, tmp_path):
     ledger, _ = synthetic
-    out = ledger.ok("report", "--period", "2016Q1", "--every", "month", "--format", fmt,
-                    "--out", str(tmp_path)).stderr
+    out = ledger.ok(
+        "report", "--period", "2016Q1", "--every", "month", "--format", fmt, "--out", str(tmp_path)
+    ).stderr
     ext = {"text": "txt"}.get(fmt, fmt)
     path = tmp_path / f"2016-Q1-scorecard.{ext}"
     assert path.exists(), out

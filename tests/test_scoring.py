@@ -6,13 +6,15 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+import metrics as rm
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sst
 from sklearn.calibration import calibration_curve as sk_curve
-from sklearn.metrics import brier_score_loss, log_loss as sk_log_loss, roc_auc_score
+from sklearn.metrics import brier_score_loss, roc_auc_score
+from sklearn.metrics import log_loss as sk_log_loss
 
 from ledger.core import scoring as sc
 from ledger.core import stats
@@ -34,14 +36,14 @@ approx = lambda x, rel=REL: pytest.approx(x, rel=rel, abs=1e-12)  # noqa: E731
 # -- 7A -------------------------------------------------------------------------------------
 def test_7a_basic_binary():
     assert sc.mean_brier(A_P, A_Y) == approx(0.0375)
-    assert sc.mean_brier_0_2(A_P, A_Y) == approx(0.075)
-    assert sc.log_loss(A_P, A_Y) == approx(0.19763488164214868)
-    assert sc.log_loss(A_P, A_Y, base=2) == approx(0.2851268636518052)
+    assert rm.mean_brier_0_2(A_P, A_Y) == approx(0.075)
+    assert rm.log_loss(A_P, A_Y) == approx(0.19763488164214868)
+    assert rm.log_loss(A_P, A_Y, base=2) == approx(0.2851268636518052)
     assert sc.mean_baseline(A_P, A_Y) == approx(71.48731363481949)
-    per = [sc.spherical(p, y) for p, y in zip(A_P, A_Y)]
+    per = [rm.spherical(p, y) for p, y in zip(A_P, A_Y, strict=False)]
     assert per == [approx(v, 1e-8) for v in [0.99388373, 0.99388373, 0.9701425, 0.91914503]]
     assert sum(per) / 4 == approx(0.9692637498776568)
-    z, p = sc.spiegelhalter(A_P, A_Y)
+    z, p = rm.spiegelhalter(A_P, A_Y)
     assert z == approx(-0.8804509063256238)
     assert p == approx(0.378615, 1e-5)
 
@@ -59,27 +61,27 @@ def test_7b_exact_murphy_with_one_bin_per_value():
     assert m.uncertainty == approx(99 / 400)
     assert m.reliability - m.resolution + m.uncertainty == approx(0.17)
     assert m.within_bin_variance == approx(0.0) and m.within_bin_covariance == approx(0.0)
-    mcb, dsc, unc = sc.corp(B_P, B_Y)
+    mcb, dsc, unc = rm.corp(B_P, B_Y)
     assert (mcb, dsc, unc) == (approx(0.01), approx(0.0875), approx(0.2475))
-    true, pred = sc.calibration_curve(B_P, B_Y)
+    true, pred = rm.calibration_curve(B_P, B_Y)
     assert true == [approx(v) for v in (0.2, 0.4, 0.6, 1.0)]
     assert pred == [approx(v) for v in (0.1, 0.3, 0.7, 0.9)]
     assert (m.resolution - m.reliability) / m.uncertainty == approx(31 / 99)
     assert sc.brier_skill(0.17) == approx(0.32)
-    assert sc.log_loss(B_P, B_Y) == approx(0.5103385307425311)
+    assert rm.log_loss(B_P, B_Y) == approx(0.5103385307425311)
     assert sc.mean_baseline(B_P, B_Y) == approx(26.37371325231907)
-    z, p = sc.spiegelhalter(B_P, B_Y)
+    z, p = rm.spiegelhalter(B_P, B_Y)
     assert z == approx(0.41885390829169544)
     assert p == approx(0.675323, 1e-5)
-    assert sc.ece(B_P, B_Y) == approx(0.1)
+    assert rm.ece(B_P, B_Y) == approx(0.1)
     assert sc.sharpness(B_P) == approx(0.1)
-    assert sc.mean_abs_from_half(B_P) == approx(0.3)
-    briers = [sc.brier(p, y) for p, y in zip(B_P, B_Y)]
+    assert rm.mean_abs_from_half(B_P) == approx(0.3)
+    briers = [sc.brier(p, y) for p, y in zip(B_P, B_Y, strict=False)]
     assert sc.standard_error(briers, ddof=0) == approx(0.052153619, 1e-8)
     assert sc.standard_error(briers, ddof=1) == approx(0.053508484, 1e-8)
-    b0, b1 = sc.logistic_calibration(B_P, B_Y)
+    b0, b1 = rm.logistic_calibration(B_P, B_Y)
     assert b0 == approx(0.305764, 1e-5) and b1 == approx(0.884510, 1e-6)
-    assert sc.auc(B_P, B_Y) == approx(0.8282828, 1e-7)
+    assert rm.auc(B_P, B_Y) == approx(0.8282828, 1e-7)
 
 
 # -- 7C -------------------------------------------------------------------------------------
@@ -93,20 +95,20 @@ def test_7c_binned_decomposition_needs_within_bin_terms():
     assert m.within_bin_covariance == approx(23 / 1800)
     assert m.reliability - m.resolution + m.uncertainty == approx(0.17125)
     assert m.total == approx(2417 / 15000)
-    d = sc.murphy(C_P, C_Y, bin_edges=sc.distinct_value_edges(C_P))
+    d = sc.murphy(C_P, C_Y, bin_edges=rm.distinct_value_edges(C_P))
     assert d.reliability == approx(2417 / 15000) and d.resolution == approx(35 / 144)
     assert d.uncertainty == approx(35 / 144)
-    mcb, dsc, unc = sc.corp(C_P, C_Y)
+    mcb, dsc, unc = rm.corp(C_P, C_Y)
     assert mcb == approx(6753 / 135000) and dsc == approx(19 / 144) and unc == approx(35 / 144)
-    assert sc.isotonic(C_P, C_Y) == [approx(v) for v in [0, 0, 1 / 3, 1 / 3, 1 / 3, 2 / 3, 2 / 3,
+    assert rm.isotonic(C_P, C_Y) == [approx(v) for v in [0, 0, 1 / 3, 1 / 3, 1 / 3, 2 / 3, 2 / 3,
                                                            2 / 3, 1, 1, 1, 1]]
-    true, pred = sc.calibration_curve(C_P, C_Y, n_bins=5)
+    true, pred = rm.calibration_curve(C_P, C_Y, n_bins=5)
     assert true == [approx(v, 1e-4) for v in (0, 0.5, 0.6667, 0.6667, 1.0)]
     assert pred == [approx(v, 1e-4) for v in (0.1, 0.3, 0.48333, 0.68333, 0.9)]
-    assert sc.ece(C_P, C_Y, n_bins=5) == approx(7 / 60)
-    assert sc.ece(C_P, C_Y, n_bins=10) == approx(13 / 60)
-    assert sc.mce(C_P, C_Y, n_bins=10) == approx(0.75)
-    z, p = sc.spiegelhalter(C_P, C_Y)
+    assert rm.ece(C_P, C_Y, n_bins=5) == approx(7 / 60)
+    assert rm.ece(C_P, C_Y, n_bins=10) == approx(13 / 60)
+    assert rm.mce(C_P, C_Y, n_bins=10) == approx(0.75)
+    z, p = rm.spiegelhalter(C_P, C_Y)
     assert z == approx(-0.3512646337643248)
     assert p == approx(0.725390, 1e-5)
 
@@ -123,15 +125,15 @@ def test_7e_baseline_scores():
 
 
 def test_7e_time_coverage():
-    assert sc.time_averaged_baseline([(5, 0.9)], 0, 10, 1) == approx(42.39984533)
-    assert sc.coverage(0, 10, 5) == approx(0.5)
-    assert [sc.coverage(0, 10, d) for d in (3, 5, 7)] == [approx(0.7), approx(0.5), approx(0.3)]
-    assert sc.coverage(0, 10, 0, resolved=5) == approx(0.5)
+    assert rm.time_averaged_baseline([(5, 0.9)], 0, 10, 1) == approx(42.39984533)
+    assert rm.coverage(0, 10, 5) == approx(0.5)
+    assert [rm.coverage(0, 10, d) for d in (3, 5, 7)] == [approx(0.7), approx(0.5), approx(0.3)]
+    assert rm.coverage(0, 10, 0, resolved=5) == approx(0.5)
     # FAQ example: 5 days; day 1 none, day 2 40%, days 3-4 70%, day 5 80%; resolves YES
     daily = [0.0, sc.baseline_score(0.4, 1), sc.baseline_score(0.7, 1),
              sc.baseline_score(0.7, 1), sc.baseline_score(0.8, 1)]
     assert daily[1:] == [approx(v, 1e-4) for v in (-32.19, 48.54, 48.54, 67.81)]
-    avg = sc.time_averaged_baseline([(1, 0.4), (2, 0.7), (4, 0.8)], 0, 5, 1)
+    avg = rm.time_averaged_baseline([(1, 0.4), (2, 0.7), (4, 0.8)], 0, 5, 1)
     assert avg == approx(26.5399, 1e-5)
 
 
@@ -140,7 +142,7 @@ def test_time_weighted_brier_over_standing_forecasts():
     # GJ-style: 80% for 6 days, then 40% for 3 days, the event does not happen -> 0.48
     fs = [(d0, 0.8), (d0 + timedelta(days=6), 0.4)]
     assert sc.time_weighted_brier(fs, d0 + timedelta(days=9), 0) == approx(0.48)
-    ws = sc.standing_weights(fs + [(d0 + timedelta(days=12), 0.99)], d0 + timedelta(days=9))
+    ws = sc.standing_weights([*fs, (d0 + timedelta(days=12), 0.99)], d0 + timedelta(days=9))
     assert ws == [(0.8, approx(6 / 9)), (0.4, approx(3 / 9))]  # a forecast after the end is ignored
     # a forecast made on the day the outcome became known (or later) is not scored
     assert sc.standing_weights([(d0, 0.7)], d0) == []
@@ -151,10 +153,10 @@ def test_time_weighted_brier_over_standing_forecasts():
 
 # -- 7H -------------------------------------------------------------------------------------
 def test_7h_paired_comparison():
-    ba = [sc.brier(p, y) for p, y in zip(H_A, H_Y)]
-    bb = [sc.brier(p, y) for p, y in zip(H_B, H_Y)]
+    ba = [sc.brier(p, y) for p, y in zip(H_A, H_Y, strict=False)]
+    bb = [sc.brier(p, y) for p, y in zip(H_B, H_Y, strict=False)]
     assert sum(ba) / 12 == approx(0.1425) and sum(bb) / 12 == approx(1.21 / 12)  # 0.10083333
-    d = [a - b for a, b in zip(ba, bb)]
+    d = [a - b for a, b in zip(ba, bb, strict=False)]
     assert d == [approx(v) for v in [-0.08, -0.05, 0.07, 0.33, -0.03, 0.27, -0.12, 0.05, -0.07,
                                      -0.03, 0.07, 0.09]]
     r = sc.paired_comparison(ba, bb)
@@ -163,10 +165,10 @@ def test_7h_paired_comparison():
     assert r.p_t == approx(0.3201021, 1e-6)
     assert r.p_permutation == approx(0.35302734375)
     assert not r.significant
-    w, p = sc.wilcoxon_exact(d)
+    w, p = rm.wilcoxon_exact(d)
     assert w == approx(30) and p == approx(0.509765625, 1e-3)
-    la = [-math.log(sc.q_of(p, y)) for p, y in zip(H_A, H_Y)]
-    lb = [-math.log(sc.q_of(p, y)) for p, y in zip(H_B, H_Y)]
+    la = [-math.log(sc.q_of(p, y)) for p, y in zip(H_A, H_Y, strict=False)]
+    lb = [-math.log(sc.q_of(p, y)) for p, y in zip(H_B, H_Y, strict=False)]
     assert sum(la) / 12 == approx(0.4425650, 1e-6) and sum(lb) / 12 == approx(0.3746757, 1e-6)
     assert sc.paired_comparison(la, lb).p_t == approx(0.4630, 1e-3)
 
@@ -200,7 +202,7 @@ def test_brier_and_log_loss_match_sklearn(case):
     assert sc.mean_brier(p, y, w) == pytest.approx(
         brier_score_loss(y, p, sample_weight=w, pos_label=1), abs=1e-12)
     inner = [min(max(x, 1e-6), 1 - 1e-6) for x in p]
-    assert sc.log_loss(inner, y) == pytest.approx(sk_log_loss(y, inner, labels=[0, 1]), rel=1e-9)
+    assert rm.log_loss(inner, y) == pytest.approx(sk_log_loss(y, inner, labels=[0, 1]), rel=1e-9)
 
 
 @given(cases)
@@ -211,12 +213,13 @@ def test_calibration_counts_match_sklearn(case):
     counts = np.bincount(np.searchsorted(np.linspace(0, 1, 11)[1:-1], p), minlength=10)
     assert [b.n for b in table] == list(counts)
     true, pred = sk_curve(y, p, n_bins=10)
-    ours_true, ours_pred = sc.calibration_curve(p, y)
+    ours_true, ours_pred = rm.calibration_curve(p, y)
     assert ours_true == pytest.approx(list(true), abs=1e-12)
     assert ours_pred == pytest.approx(list(pred), abs=1e-12)
 
 
-@given(st.lists(st.floats(-1, 1), min_size=3, max_size=12), st.lists(st.floats(-1, 1), min_size=3, max_size=12))
+@given(st.lists(st.floats(-1, 1), min_size=3, max_size=12),
+       st.lists(st.floats(-1, 1), min_size=3, max_size=12))
 @settings(max_examples=100, deadline=None)
 def test_paired_tests_match_scipy(a, b):
     n = min(len(a), len(b))
@@ -228,8 +231,13 @@ def test_paired_tests_match_scipy(a, b):
     ref = sst.ttest_rel(a, b)
     assert r.t == pytest.approx(ref.statistic, rel=1e-6)
     assert r.p_t == pytest.approx(ref.pvalue, rel=1e-6, abs=1e-12)
-    perm = sst.permutation_test((d,), lambda x: np.mean(x), permutation_type="samples",
-                                n_resamples=np.inf, alternative="two-sided")
+    perm = sst.permutation_test(
+        (d,),
+        lambda x: np.mean(x),
+        permutation_type="samples",
+        n_resamples=np.inf,
+        alternative="two-sided",
+    )
     assert r.p_permutation == pytest.approx(perm.pvalue, rel=1e-9)
 
 
@@ -248,4 +256,4 @@ def test_auc_matches_sklearn(case):
     p, y, _ = case
     if len(set(y)) < 2:
         return
-    assert sc.auc(p, y) == pytest.approx(roc_auc_score(y, p), rel=1e-12)
+    assert rm.auc(p, y) == pytest.approx(roc_auc_score(y, p), rel=1e-12)

@@ -97,25 +97,54 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 
 BAD = [
-    ("missing field", MINIMAL.replace('statement = "Something happens."\n', ""),
-     "claims[0] (k1): field 'statement' is missing"),
-    ("dangling source", MINIMAL.replace('source = "src"', 'source = "nope"'),
-     "claims[0] (k1): field 'source' names 'nope'"),
-    ("dangling evidence", MINIMAL.replace('evidence = ["e1"]', 'evidence = ["e9"]'),
-     "claims[0].resolution: field 'evidence' names 'e9'"),
-    ("bad date", MINIMAL.replace("due_on = 2015-12-31", 'due_on = "end of 2015"'),
-     "claims[0] (k1): field 'due_on' must be a date"),
-    ("due before made", MINIMAL.replace("due_on = 2015-12-31", "due_on = 2015-01-01"),
-     "claims[0] (k1): field 'due_on' breaks a rule: due date 2015-01-01 is before the claim was made"),
-    ("probability out of range", MINIMAL.replace("p = 0.8", "p = 1.5"),
-     "claims[0].forecast: field 'p' cannot be read: probability '1.5' is outside [0, 1]"),
-    ("unknown phrase", MINIMAL.replace("{ p = 0.8 }", '{ phrase = "likey" }'),
-     "claims[0].forecast: field 'phrase' cannot be read"),
-    ("misspelt field", MINIMAL.replace("criteria", "critera").replace("due_basis", "due_basis")
-     .replace('made_on = 2015-02-20', 'made_on = 2015-02-20\nsubjet = "x"'),
-     "claims[0] (k1): field 'subjet' is not a seed field"),
-    ("unknown author", MINIMAL.replace('author = "A"', 'author = "B"'),
-     "claims[0] (k1): field 'author' names 'B'"),
+    (
+        "missing field",
+        MINIMAL.replace('statement = "Something happens."\n', ""),
+        "claims[0] (k1): field 'statement' is missing",
+    ),
+    (
+        "dangling source",
+        MINIMAL.replace('source = "src"', 'source = "nope"'),
+        "claims[0] (k1): field 'source' names 'nope'",
+    ),
+    (
+        "dangling evidence",
+        MINIMAL.replace('evidence = ["e1"]', 'evidence = ["e9"]'),
+        "claims[0].resolution: field 'evidence' names 'e9'",
+    ),
+    (
+        "bad date",
+        MINIMAL.replace("due_on = 2015-12-31", 'due_on = "end of 2015"'),
+        "claims[0] (k1): field 'due_on' must be a date",
+    ),
+    (
+        "due before made",
+        MINIMAL.replace("due_on = 2015-12-31", "due_on = 2015-01-01"),
+        "claims[0] (k1): field 'due_on' breaks a rule: due date 2015-01-01 is before the claim "
+        "was made",
+    ),
+    (
+        "probability out of range",
+        MINIMAL.replace("p = 0.8", "p = 1.5"),
+        "claims[0].forecast: field 'p' cannot be read: probability '1.5' is outside [0, 1]",
+    ),
+    (
+        "unknown phrase",
+        MINIMAL.replace("{ p = 0.8 }", '{ phrase = "likey" }'),
+        "claims[0].forecast: field 'phrase' cannot be read",
+    ),
+    (
+        "misspelt field",
+        MINIMAL.replace("criteria", "critera")
+        .replace("due_basis", "due_basis")
+        .replace("made_on = 2015-02-20", 'made_on = 2015-02-20\nsubjet = "x"'),
+        "claims[0] (k1): field 'subjet' is not a seed field",
+    ),
+    (
+        "unknown author",
+        MINIMAL.replace('author = "A"', 'author = "B"'),
+        "claims[0] (k1): field 'author' names 'B'",
+    ),
     ("not toml", "this is = = not toml", "not valid TOML"),
 ]
 
@@ -161,8 +190,12 @@ def _hand_brier() -> tuple[dict[str, float], float]:
 
 def test_demo_numbers_equal_a_hand_computation(tmp_path):
     db = tmp_path / "demo.db"
-    out = subprocess.run([ledger_exe(), "--db", str(db), "demo", "--format", "json"],
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [ledger_exe(), "--db", str(db), "demo", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     per, mean = _hand_brier()
@@ -214,7 +247,9 @@ def test_committed_reports_are_current(tmp_path):
     fresh = generate_reports(tmp_path, tmp_path, "fresh.db")
     for fmt, path in fresh.items():
         committed = REPORTS / path.name
-        assert committed.exists(), f"{committed} is missing: LEDGER_UPDATE_REPORTS=1 pytest {__file__}"
+        assert committed.exists(), (
+            f"{committed} is missing: LEDGER_UPDATE_REPORTS=1 pytest {__file__}"
+        )
         a, b = committed.read_text(), path.read_text()
         if fmt == "html":
             assert a.count("<svg") == b.count("<svg") >= 2

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -250,9 +250,8 @@ def test_writer_gives_up_after_its_budget_with_one_sentence(tmp_path):
     started.wait(5)
     store = Store(lg.target, wait=0.2)
     try:
-        with pytest.raises(StorageBusy) as exc:
-            with store.write():
-                pass
+        with pytest.raises(StorageBusy) as exc, store.write():
+            pass
     finally:
         t.join()
         store.dispose()
@@ -296,18 +295,18 @@ def test_utc_datetime_round_trips_the_same_on_both_backends(ledger):
     ny = timezone(timedelta(hours=-5))
     try:
         with store.write() as conn:
-            conn.execute(t.insert().values(name="tz", created_at=datetime(2015, 12, 31, 18, tzinfo=ny)))
+            at = datetime(2015, 12, 31, 18, tzinfo=ny)
+            conn.execute(t.insert().values(name="tz", created_at=at))
         with store.read() as conn:
             got = conn.execute(select(t.c.created_at).where(t.c.name == "tz")).scalar_one()
             n = conn.execute(
-                select(t.c.id).where(t.c.created_at == datetime(2015, 12, 31, 23, tzinfo=timezone.utc))
+                select(t.c.id).where(t.c.created_at == datetime(2015, 12, 31, 23, tzinfo=UTC))
             ).all()
-        assert got == datetime(2015, 12, 31, 23, tzinfo=timezone.utc)
+        assert got == datetime(2015, 12, 31, 23, tzinfo=UTC)
         assert got.tzinfo is not None and got.utcoffset() == timedelta(0)
         assert len(n) == 1
-        with pytest.raises(Exception) as exc:
-            with store.write() as conn:
-                conn.execute(t.insert().values(name="naive", created_at=datetime(2015, 1, 1)))
+        with pytest.raises(Exception) as exc, store.write() as conn:
+            conn.execute(t.insert().values(name="naive", created_at=datetime(2015, 1, 1)))
         assert "naive" in str(exc.value)
     finally:
         store.dispose()
@@ -323,9 +322,11 @@ def test_constraints_live_in_the_database(ledger):
         "'2015-01-01 00:00:00')",
     ]
     sql(ledger.target, "INSERT INTO analyst (name, created_at) VALUES ('a', '2015-01-01 00:00:00')")
-    claim = ("INSERT INTO claim (key, statement, author_id, made_on, due_on, due_basis, "
-             "recorded_by, recorded_at, version) VALUES ('{key}', 's', 1, '{made}', '{due}', "
-             "'{basis}', 1, '2015-01-01 00:00:00', 1)")
+    claim = (
+        "INSERT INTO claim (key, statement, author_id, made_on, due_on, due_basis, "
+        "recorded_by, recorded_at, version) VALUES ('{key}', 's', 1, '{made}', '{due}', "
+        "'{basis}', 1, '2015-01-01 00:00:00', 1)"
+    )
     bad += [
         claim.format(key="k1", made="2015-02-01", due="2015-01-01", basis="stated"),
         claim.format(key="k2", made="2015-01-01", due="2015-12-31", basis="guessed"),
@@ -363,23 +364,46 @@ def _sql_fk(target: str, statement: str) -> None:
 
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["db", "--help"]])
 def test_light_commands_do_not_import_sqlalchemy_or_alembic(args):
-    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "ledger", *args],
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ledger", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     imported = {line.split("|")[-1].strip() for line in out.stderr.splitlines() if "|" in line}
     assert "typer" in imported  # the measurement itself works
-    assert not {m for m in imported if m.split(".")[0] in ("sqlalchemy", "alembic", "pendulum",
-                                                            "matplotlib")}
+    assert not {
+        m
+        for m in imported
+        if m.split(".")[0] in ("sqlalchemy", "alembic", "pendulum", "matplotlib")
+    }
 
 
-COMMANDS = [["list"], ["show", "x"], ["add", "X", "--due", "2030"], ["forecast", "x", "0.5"],
-            ["resolve", "x", "true", "--on", "2016-01-01"], ["report"], ["export"],
-            ["import", "f.jsonl"], ["seed"], ["log"], ["due"], ["source", "list"]]
+COMMANDS = [
+    ["list"],
+    ["show", "x"],
+    ["add", "X", "--due", "2030"],
+    ["forecast", "x", "0.5"],
+    ["resolve", "x", "true", "--on", "2016-01-01"],
+    ["report"],
+    ["export"],
+    ["import", "f.jsonl"],
+    ["seed"],
+    ["log"],
+    ["due"],
+    ["source", "list"],
+]
 
 
-@pytest.mark.parametrize("state,fragment", [("older", "older than this ledger"),
-                                            ("newer", "newer ledger"),
-                                            ("foreign", "is not a ledger")])
+@pytest.mark.parametrize(
+    "state,fragment",
+    [
+        ("older", "older than this ledger"),
+        ("newer", "newer ledger"),
+        ("foreign", "is not a ledger"),
+    ],
+)
 def test_every_command_checks_the_schema_first(tmp_path, state, fragment):
     p = tmp_path / "l.db"
     if state == "foreign":

@@ -113,7 +113,7 @@ def test_export_import_round_trip_is_byte_identical(ledger, tmp_path, request):
 def test_import_is_all_or_nothing(ledger, tmp_path):
     tour(ledger)
     lines = ledger.ok("export").stdout.splitlines()
-    bad = lines + ['{"type":"forecast","id":"x#f1","claim":"no-such-claim"}']
+    bad = [*lines, '{"type":"forecast","id":"x#f1","claim":"no-such-claim"}']
     path = tmp_path / "bad.jsonl"
     path.write_text("\n".join(bad) + "\n")
     target = Ledger(str(tmp_path / "t.db"))
@@ -162,7 +162,7 @@ def test_reopen_and_withdraw_and_edit_keep_history(ledger):
     ledger.ok("withdraw", "later", "--on", "2015-04-01", "--note", "changed my mind")
     s = ledger.json("show", "later")
     assert s["status"] == "withdrawn" and s["tags"] == ["x"] and s["due_on"] == "2031-12-31"
-    edit = [e for e in ledger.json("log", "later") if e["action"] == "claim.edit"][0]
+    edit = next(e for e in ledger.json("log", "later") if e["action"] == "claim.edit")
     assert "statement" in edit["summary"] and "due_on" in edit["summary"]
     ledger.ok("db", "check")
 

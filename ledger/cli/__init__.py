@@ -42,7 +42,7 @@ class LedgerGroup(TyperGroup):
         super().__init__(*args, **kwargs)
         _metavars(self)
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         if kwargs.get("standalone_mode", True) is False:
             return super().main(*args, **kwargs)
         # the one place that needs Click's own exception types (typer vendors Click)
@@ -79,13 +79,17 @@ class LedgerGroup(TyperGroup):
 app = typer.Typer(
     cls=LedgerGroup,
     name="ledger",
-    help="A prediction ledger: record analysts' calls, resolve them, score the people who made them.",
+    help="A prediction ledger: record analysts' calls, resolve them, score the people who "
+    "made them.",
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100,
-                      "terminal_width": 100},
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        "max_content_width": 100,
+        "terminal_width": 100,
+    },
 )
 
 
@@ -109,27 +113,52 @@ def _login_name() -> str:
 @app.callback()
 def root(
     ctx: typer.Context,
-    db: Annotated[str, typer.Option(
-        "--db", envvar="LEDGER_DB", metavar="PATH|URL",
-        help="Ledger file path or PostgreSQL URL (postgresql+psycopg://...). Env: LEDGER_DB.",
-    )] = "ledger.db",
-    as_: Annotated[Optional[str], typer.Option(
-        "--as", envvar="LEDGER_USER", metavar="NAME",
-        help="Who is recording (default: your login name). Env: LEDGER_USER.",
-    )] = None,
-    wait: Annotated[Optional[float], typer.Option(
-        "--wait", min=0, metavar="SECONDS",
-        help="Seconds to wait for another writer's lock (default 10, 30 on a network share; "
-             "env LEDGER_BUSY_TIMEOUT).",
-    )] = None,
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.",
-    )] = False,
+    db: Annotated[
+        str,
+        typer.Option(
+            "--db",
+            envvar="LEDGER_DB",
+            metavar="PATH|URL",
+            help="Ledger file path or PostgreSQL URL (postgresql+psycopg://...). Env: LEDGER_DB.",
+        ),
+    ] = "ledger.db",
+    as_: Annotated[
+        Optional[str],
+        typer.Option(
+            "--as",
+            envvar="LEDGER_USER",
+            metavar="NAME",
+            help="Who is recording (default: your login name). Env: LEDGER_USER.",
+        ),
+    ] = None,
+    wait: Annotated[
+        Optional[float],
+        typer.Option(
+            "--wait",
+            min=0,
+            metavar="SECONDS",
+            help="Seconds to wait for another writer's lock (default 10, 30 on a network share; "
+            "env LEDGER_BUSY_TIMEOUT).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
 ) -> None:
     """Global options apply to every command."""
     source = ctx.get_parameter_source("db")
-    state = AppState(db=db, actor=(as_ or _login_name()).strip() or "unknown", wait=wait,
-                     db_given=source is not None and source.name != "DEFAULT")
+    state = AppState(
+        db=db,
+        actor=(as_ or _login_name()).strip() or "unknown",
+        wait=wait,
+        db_given=source is not None and source.name != "DEFAULT",
+    )
     ctx.obj = state
     ctx.call_on_close(state.close)
 

@@ -76,7 +76,7 @@ def status(ctx: typer.Context, fmt: o.ListingFormat = "text") -> None:
 def check(ctx: typer.Context,
           quick: Annotated[bool, typer.Option("--quick", help="quick_check instead of the full "
                                                    "integrity_check on SQLite.")] = False) -> None:
-    """Integrity, foreign keys, schema against the tables, audit chain. Exit 1 names every problem."""
+    """Integrity, foreign keys, schema, audit chain. Exit 1 names every problem."""
     from ledger.store import admin
 
     store = ctx.obj.store()
@@ -90,20 +90,32 @@ def check(ctx: typer.Context,
 
 
 @app.command()
-def backup(ctx: typer.Context,
-           dest: Annotated[Path, typer.Argument(metavar="FILE", show_default=False,
-                                                help="New file to write; never overwritten.")]
-           ) -> None:
+def backup(
+    ctx: typer.Context,
+    dest: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE", show_default=False, help="New file to write; never overwritten."
+        ),
+    ],
+) -> None:
     """A consistent online copy while others keep writing (a SQLite file, from either backend)."""
     out = ctx.obj.ledger().backup(dest)
     done(f"backup written to {out}")
 
 
 @app.command()
-def copy(ctx: typer.Context,
-         dest: Annotated[str, typer.Argument(metavar="DEST", show_default=False,
-                                             help="New ledger: a file path or a PostgreSQL URL "
-                                                  "of an empty database.")]) -> None:
+def copy(
+    ctx: typer.Context,
+    dest: Annotated[
+        str,
+        typer.Argument(
+            metavar="DEST",
+            show_default=False,
+            help="New ledger: a file path or a PostgreSQL URL of an empty database.",
+        ),
+    ],
+) -> None:
     """Copy the whole ledger (rows, ids, audit chain) into a new, empty ledger."""
     from ledger.store import admin
 
@@ -114,10 +126,15 @@ def copy(ctx: typer.Context,
 
 
 @app.command()
-def journal(ctx: typer.Context,
-            mode: Annotated[o.JournalMode, typer.Argument(
-                metavar="MODE", show_default=False,
-                help="delete (default, safe on shares) or wal.")]) -> None:
+def journal(
+    ctx: typer.Context,
+    mode: Annotated[
+        o.JournalMode,
+        typer.Argument(
+            metavar="MODE", show_default=False, help="delete (default, safe on shares) or wal."
+        ),
+    ],
+) -> None:
     """Switch a SQLite file's journal mode. WAL is refused on a network filesystem."""
     store = ctx.obj.ledger().store
     got = store.set_journal(mode)

@@ -14,7 +14,6 @@ from ledger.cli.render import done, resolve_out, write_output
 from ledger.errors import LedgerError
 
 
-
 def progress_bar(label: str) -> Callable[[int, int], None] | None:
     """A one-line bar on stderr when it is a terminal; nothing when piped."""
     if not sys.stderr.isatty():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
 import typer
 
@@ -86,44 +86,78 @@ def read_window(text: str) -> date:
 DATE_HELP = "2015-12-31, today, yesterday, '3 days ago'"
 
 ListingFormat = Annotated[ListingFormatChoice, typer.Option("--format", help="Output format.")]
-ClaimArg = Annotated[str, typer.Argument(metavar="CLAIM", help="Claim id or key.", show_default=False)]
-IfVersion = Annotated[Optional[int], typer.Option(
-    "--if-version", metavar="N", min=1,
-    help="Refuse if the claim's version is no longer N (see `show`); for scripts.")]
+ClaimArg = Annotated[
+    str, typer.Argument(metavar="CLAIM", help="Claim id or key.", show_default=False)
+]
+IfVersion = Annotated[
+    Optional[int],
+    typer.Option(
+        "--if-version",
+        metavar="N",
+        min=1,
+        help="Refuse if the claim's version is no longer N (see `show`); for scripts.",
+    ),
+]
 Note = Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="Why.")]
 Force = Annotated[bool, typer.Option("--force", help="Replace the --out file if it exists.")]
-Out = Annotated[Optional[Path], typer.Option(
-    "--out", metavar="PATH",
-    help="File to write (never replaced without --force), or a folder (an existing one, or a "
-         "path ending in '/', created if missing) for a file with the default name.")]
+Out = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--out",
+        metavar="PATH",
+        help="File to write (never replaced without --force), or a folder (an existing one, or a "
+        "path ending in '/', created if missing) for a file with the default name.",
+    ),
+]
 
 
-def day_option(*names: str, help: str) -> typer.models.OptionInfo:  # type: ignore[name-defined]
+def day_option(*names: str, help: str) -> Any:
     """A single-day option (``--on``, ``--made``): a period is refused, never guessed."""
     return typer.Option(*names, parser=read_day, metavar="DATE", help=f"{help} ({DATE_HELP}).")
 
 
 Made = Annotated[date, day_option("--made", help="When it was made")]
 On = Annotated[date, day_option("--on", help="The day")]
-Due = Annotated[date, typer.Option(
-    "--due", parser=read_due, metavar="DATE",
-    help="When it falls due: 2015-12-31, 2015Q4, 'end of 2015', '+6 months'... (a period means "
-         "its last day).")]
+Due = Annotated[
+    date,
+    typer.Option(
+        "--due",
+        parser=read_due,
+        metavar="DATE",
+        help="When it falls due: 2015-12-31, 2015Q4, 'end of 2015', '+6 months'... (a period means "
+        "its last day).",
+    ),
+]
 _PROB = typer.Option(
-    "--prob", "-p", parser=read_probability, metavar="P",
-    help="The author's confidence: 0.7, 70%, 7:3 or a phrase ('likely'; see `ledger phrases`).")
+    "--prob",
+    "-p",
+    parser=read_probability,
+    metavar="P",
+    help="The author's confidence: 0.7, 70%, 7:3 or a phrase ('likely'; see `ledger phrases`).",
+)
 if TYPE_CHECKING:
     Prob = Annotated[Optional[Probability], _PROB]
 else:  # the phrase table's module loads only when a probability is read
     Prob = Annotated[Optional[object], _PROB]
-DueBasisOpt = Annotated[DueBasis, typer.Option(
-    "--due-basis",
-    help="How the due date came about: stated in the text, inferred from it, or assigned by you "
-         "(then --due-note says why).")]
-StanceOpt = Annotated[Stance, typer.Option("--stance",
-                                          help="How the evidence bears on the claim.")]
-OutcomeArg = Annotated[Outcome, typer.Argument(metavar="OUTCOME", show_default=False,
-                                               help=f"One of {', '.join(OUTCOMES)}.")]
-StatusOpt = Annotated[Optional[StatusFilter], typer.Option(
-    "--status",
-    help="Only claims with this status (resolved: any outcome; unresolved: open, due, overdue).")]
+DueBasisOpt = Annotated[
+    DueBasis,
+    typer.Option(
+        "--due-basis",
+        help="How the due date came about: stated in the text, inferred from it, or assigned "
+        "by you "
+        "(then --due-note says why).",
+    ),
+]
+StanceOpt = Annotated[Stance, typer.Option("--stance", help="How the evidence bears on the claim.")]
+OutcomeArg = Annotated[
+    Outcome,
+    typer.Argument(metavar="OUTCOME", show_default=False, help=f"One of {', '.join(OUTCOMES)}."),
+]
+StatusOpt = Annotated[
+    Optional[StatusFilter],
+    typer.Option(
+        "--status",
+        help="Only claims with this status (resolved: any outcome; unresolved: open, due, "
+        "overdue).",
+    ),
+]

@@ -41,38 +41,63 @@ def _published(text: str) -> object:
 @source_app.command("add")
 def source_add(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(help="Title of the article or report.", show_default=False)],
-    key: Annotated[Optional[str], typer.Option(help="Short unique slug (default: from the title).")] = None,
+    title: Annotated[
+        str, typer.Argument(help="Title of the article or report.", show_default=False)
+    ],
+    key: Annotated[
+        Optional[str], typer.Option(help="Short unique slug (default: from the title).")
+    ] = None,
     outlet: Annotated[Optional[str], typer.Option(help="Publication, column or channel.")] = None,
     url: Annotated[Optional[str], typer.Option(help="Where it can be read.")] = None,
-    published: Annotated[Optional[object], typer.Option(
-        parser=_published, metavar="DATE|INSTANT",
-        help="Publication day, or an instant such as '2015-02-20T05:58Z'.")] = None,
-    author: Annotated[Optional[list[str]], typer.Option(
-        help="Author name (repeat for several).")] = None,
+    published: Annotated[
+        Optional[object],
+        typer.Option(
+            parser=_published,
+            metavar="DATE|INSTANT",
+            help="Publication day, or an instant such as '2015-02-20T05:58Z'.",
+        ),
+    ] = None,
+    author: Annotated[
+        Optional[list[str]], typer.Option(help="Author name (repeat for several).")
+    ] = None,
 ) -> None:
     """Record a source that claims can cite."""
     on, at = published if isinstance(published, tuple) else (None, None)
-    d = ctx.obj.ledger().add_source(title, key=key, outlet=outlet, url=url, published_on=on,
-                                    published_at=at, authors=author or [])
+    d = ctx.obj.ledger().add_source(
+        title,
+        key=key,
+        outlet=outlet,
+        url=url,
+        published_on=on,
+        published_at=at,
+        authors=author or [],
+    )
     _report(d, "recorded")
     typer.echo(d.key)
 
 
 def add(
     ctx: typer.Context,
-    statement: Annotated[str, typer.Argument(help="The claim in plain, checkable words.",
-                                             show_default=False)],
+    statement: Annotated[
+        str, typer.Argument(help="The claim in plain, checkable words.", show_default=False)
+    ],
     due: o.Due,
-    author: Annotated[Optional[str], typer.Option(help="Who made the claim (default: you).")] = None,
+    author: Annotated[
+        Optional[str], typer.Option(help="Who made the claim (default: you).")
+    ] = None,
     made: o.Made = "today",  # type: ignore[assignment]
     due_basis: o.DueBasisOpt = "stated",
-    due_note: Annotated[Optional[str], typer.Option(
-        help="Why the due date is what it is (required when assigned).")] = None,
+    due_note: Annotated[
+        Optional[str], typer.Option(help="Why the due date is what it is (required when assigned).")
+    ] = None,
     prob: o.Prob = None,
-    phrase: Annotated[Optional[str], typer.Option(
-        help="The author's own words ('will likely'), read through the phrase table.")] = None,
-    key: Annotated[Optional[str], typer.Option(help="Short unique slug (default: from the statement).")] = None,
+    phrase: Annotated[
+        Optional[str],
+        typer.Option(help="The author's own words ('will likely'), read through the phrase table."),
+    ] = None,
+    key: Annotated[
+        Optional[str], typer.Option(help="Short unique slug (default: from the statement).")
+    ] = None,
     source: Annotated[Optional[str], typer.Option(help="Source id or key.")] = None,
     quote: Annotated[Optional[str], typer.Option(help="The author's own words, verbatim.")] = None,
     criteria: Annotated[Optional[str], typer.Option(help="How it will be judged.")] = None,
@@ -84,22 +109,41 @@ def add(
         raise typer.BadParameter("give --prob or --phrase, not both", param_hint="--phrase")
     p = prob if prob is not None else (o.read_probability(phrase) if phrase else None)
     d = ctx.obj.ledger().add_claim(
-        statement, author=author, made_on=made, due_on=due, due_basis=due_basis,
-        due_note=due_note, key=key, source=source, quote=quote, criteria=criteria,
-        subject=subject, tags=tag or [], probability=p)
+        statement,
+        author=author,
+        made_on=made,
+        due_on=due,
+        due_basis=due_basis,
+        due_note=due_note,
+        key=key,
+        source=source,
+        quote=quote,
+        criteria=criteria,
+        subject=subject,
+        tags=tag or [],
+        probability=p,
+    )
     _report(d, "recorded")
     if p is not None and p.vague:
-        done(f"note: {p.given!r} is a phrase of mere possibility; it is recorded but too vague "
-             "to score")
+        done(
+            f"note: {p.given!r} is a phrase of mere possibility; it is recorded but too vague "
+            "to score"
+        )
     typer.echo(d.key)
 
 
 def forecast(
     ctx: typer.Context,
     claim: o.ClaimArg,
-    probability: Annotated[object, typer.Argument(
-        parser=o.read_probability, metavar="P", show_default=False,
-        help="0.7, 70%, 7:3 or a phrase such as 'likely'.")],
+    probability: Annotated[
+        object,
+        typer.Argument(
+            parser=o.read_probability,
+            metavar="P",
+            show_default=False,
+            help="0.7, 70%, 7:3 or a phrase such as 'likely'.",
+        ),
+    ],
     by: Annotated[Optional[str], typer.Option(help="Whose forecast (default: you).")] = None,
     on: o.On = "today",  # type: ignore[assignment]
     note: o.Note = None,
@@ -121,8 +165,9 @@ def evidence(
     citation: Annotated[Optional[str], typer.Option(help="Outlet, author, title.")] = None,
 ) -> None:
     """Add a dated observation about a claim."""
-    d = ctx.obj.ledger().add_evidence(claim, summary, on=on, url=url, citation=citation,
-                                      stance=stance)
+    d = ctx.obj.ledger().add_evidence(
+        claim, summary, on=on, url=url, citation=citation, stance=stance
+    )
     _report(d, "recorded")
     typer.echo(str(d.id))
 
@@ -133,15 +178,26 @@ def resolve(
     outcome: o.OutcomeArg,
     on: o.On,
     note: Annotated[Optional[str], typer.Option(metavar="TEXT", help="The rationale.")] = None,
-    evidence_id: Annotated[Optional[list[int]], typer.Option(
-        "--evidence", metavar="ID", help="Evidence id it rests on (repeat).")] = None,
-    revise: Annotated[bool, typer.Option(
-        "--revise", help="Replace the current resolution (it stays in the history).")] = False,
+    evidence_id: Annotated[
+        Optional[list[int]],
+        typer.Option("--evidence", metavar="ID", help="Evidence id it rests on (repeat)."),
+    ] = None,
+    revise: Annotated[
+        bool,
+        typer.Option("--revise", help="Replace the current resolution (it stays in the history)."),
+    ] = False,
     if_version: o.IfVersion = None,
 ) -> None:
     """Resolve a claim. Only true and false are scored; ambiguous and annulled are counted."""
-    d = ctx.obj.ledger().resolve(claim, outcome, on=on, note=note, evidence=evidence_id or [],
-                                 revise=revise, if_version=if_version)
+    d = ctx.obj.ledger().resolve(
+        claim,
+        outcome,
+        on=on,
+        note=note,
+        evidence=evidence_id or [],
+        revise=revise,
+        if_version=if_version,
+    )
     _report(d, f"resolved {d.key} as {d.detail}:")
 
 
@@ -163,8 +219,7 @@ def withdraw(
     if_version: o.IfVersion = None,
 ) -> None:
     """Withdraw a claim before it falls due: counted, never scored."""
-    _report(ctx.obj.ledger().withdraw(claim, on=on, note=note, if_version=if_version),
-            "withdrew")
+    _report(ctx.obj.ledger().withdraw(claim, on=on, note=note, if_version=if_version), "withdrew")
 
 
 def edit(
@@ -176,10 +231,15 @@ def edit(
     criteria: Annotated[Optional[str], typer.Option(help="How it will be judged.")] = None,
     subject: Annotated[Optional[str], typer.Option(help="What it is about.")] = None,
     made: Annotated[Optional[date], o.day_option("--made", help="When it was made")] = None,
-    due: Annotated[Optional[date], typer.Option(
-        parser=o.read_due, metavar="DATE", help="A new due date (a period means its last day).")] = None,
-    due_basis: Annotated[Optional[DueBasis], typer.Option(
-        help="How the due date came about.")] = None,
+    due: Annotated[
+        Optional[date],
+        typer.Option(
+            parser=o.read_due, metavar="DATE", help="A new due date (a period means its last day)."
+        ),
+    ] = None,
+    due_basis: Annotated[
+        Optional[DueBasis], typer.Option(help="How the due date came about.")
+    ] = None,
     due_note: Annotated[Optional[str], typer.Option(help="Why the due date is what it is.")] = None,
     source: Annotated[Optional[str], typer.Option(help="Source id or key.")] = None,
     tag: Annotated[Optional[list[str]], typer.Option(help="Add a tag (repeat).")] = None,
@@ -187,12 +247,25 @@ def edit(
     if_version: o.IfVersion = None,
 ) -> None:
     """Change a claim's words, dates or tags. The audit log keeps what it was."""
-    given = {"statement": statement, "key": key, "quote": quote, "criteria": criteria,
-             "subject": subject, "made_on": made, "due_on": due, "due_basis": due_basis,
-             "due_note": due_note, "source": source}
+    given = {
+        "statement": statement,
+        "key": key,
+        "quote": quote,
+        "criteria": criteria,
+        "subject": subject,
+        "made_on": made,
+        "due_on": due,
+        "due_basis": due_basis,
+        "due_note": due_note,
+        "source": source,
+    }
     fields = {k: v for k, v in given.items() if v is not None}
-    _report(ctx.obj.ledger().edit(claim, fields=fields, add_tags=tag or [],
-                                  remove_tags=untag or [], if_version=if_version), "edited")
+    _report(
+        ctx.obj.ledger().edit(
+            claim, fields=fields, add_tags=tag or [], remove_tags=untag or [], if_version=if_version
+        ),
+        "edited",
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, Optional
 
 import typer
@@ -15,14 +15,14 @@ from ledger.cli.render import done, resolve_out, write_output
 EXT = {"text": "txt", "md": "md", "csv": "csv", "json": "json", "html": "html"}
 
 
-class GroupBy(str, Enum):
+class GroupBy(StrEnum):
     author = "author"
     tag = "tag"
     subject = "subject"
     phrase = "phrase"
 
 
-class Every(str, Enum):
+class Every(StrEnum):
     month = "month"
     quarter = "quarter"
     year = "year"
@@ -30,18 +30,29 @@ class Every(str, Enum):
 
 def report(
     ctx: typer.Context,
-    period: Annotated[Optional[str], typer.Option(
-        metavar="PERIOD", help="2015, 2015Q4, 2015-12 or FROM..TO: claims whose outcome became "
-                               "known then.")] = None,
-    as_of: Annotated[Optional[date], typer.Option(
-        parser=o.read_day, metavar="DATE", help="Only what had been recorded by this day "
-                                                "(reproduces an earlier scorecard exactly).")] = None,
-    group_by: Annotated[GroupBy, typer.Option(
-        "--group-by", "--by", help="Group by author, tag, subject or phrase.")] = GroupBy.author,
-    every: Annotated[Optional[Every], typer.Option(
-        help="Add a trend table: month, quarter or year.")] = None,
-    fmt: Annotated[o.ReportFormatChoice, typer.Option("--format",
-                                                      help="Output format.")] = "text",
+    period: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="PERIOD",
+            help="2015, 2015Q4, 2015-12 or FROM..TO: claims whose outcome became known then.",
+        ),
+    ] = None,
+    as_of: Annotated[
+        Optional[date],
+        typer.Option(
+            parser=o.read_day,
+            metavar="DATE",
+            help="Only what had been recorded by this day "
+            "(reproduces an earlier scorecard exactly).",
+        ),
+    ] = None,
+    group_by: Annotated[
+        GroupBy, typer.Option("--group-by", "--by", help="Group by author, tag, subject or phrase.")
+    ] = GroupBy.author,
+    every: Annotated[
+        Optional[Every], typer.Option(help="Add a trend table: month, quarter or year.")
+    ] = None,
+    fmt: Annotated[o.ReportFormatChoice, typer.Option("--format", help="Output format.")] = "text",
     out: o.Out = None,
     force: o.Force = False,
 ) -> None:
@@ -53,8 +64,9 @@ def report(
     lg = ctx.obj.ledger()
     day = as_of or lg.today()
     per = parse_period(period, today=day) if period else None
-    data = lg.report(as_of=day, period=per, group_by=group_by.value,
-                     every=every.value if every else None)
+    data = lg.report(
+        as_of=day, period=per, group_by=group_by.value, every=every.value if every else None
+    )
     text = render(data, fmt)
     if out is None:
         sys.stdout.write(text)

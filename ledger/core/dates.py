@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from ledger.errors import UsageError
 
@@ -149,7 +149,7 @@ def parse_span(text: str, *, today: date) -> Span:
             raise DateError(f"{raw!r} lands outside {MIN_YEAR}-{MAX_YEAR}")
         return Span(d, d, "day", raw)
 
-    if re.fullmatch(r"\d{1,4}[/.]\d{1,2}[/.]\d{1,4}", s) or re.fullmatch(r"\d{1,2}-\d{1,2}-\d{4}", s):
+    if re.fullmatch(r"\d{1,4}[/.]\d{1,2}[/.]\d{1,4}|\d{1,2}-\d{1,2}-\d{4}", s):
         raise DateError(f"ambiguous date {raw!r}: write it as YYYY-MM-DD (for example 2015-12-31)")
 
     m = re.fullmatch(r"(end of|mid of|middle of|start of|beginning of|end|mid)[\s-]+(.+)", s)
@@ -174,25 +174,26 @@ def parse_span(text: str, *, today: date) -> Span:
     if m := re.fullmatch(r"(\d{4})-(\d{1,2})", s):
         return _month_span(_year(m.group(1), raw), int(m.group(2)), raw)
     if m := re.fullmatch(r"(\d{4})", s):
-        y = _year(m.group(1), raw)
-        return Span(date(y, 1, 1), date(y, 12, 31), "year", raw)
-    if m := re.fullmatch(r"(\d{4})\s*-?\s*q(\d)", s) or re.fullmatch(r"q(\d)\s*[-\s]?\s*(\d{4})", s):
+        year = _year(m.group(1), raw)
+        return Span(date(year, 1, 1), date(year, 12, 31), "year", raw)
+    if m := re.fullmatch(r"(\d{4})\s*-?\s*q(\d)", s) or re.fullmatch(
+        r"q(\d)\s*[-\s]?\s*(\d{4})", s
+    ):
         a, b = m.groups()
-        y, q = (a, b) if len(a) == 4 else (b, a)
-        return _quarter_span(_year(y, raw), int(q), raw)
-    if m := re.fullmatch(r"(\d{4})\s*-?\s*h(\d)", s) or re.fullmatch(r"h(\d)\s*[-\s]?\s*(\d{4})", s):
+        ys, qs = (a, b) if len(a) == 4 else (b, a)
+        return _quarter_span(_year(ys, raw), int(qs), raw)
+    if m := re.fullmatch(r"(\d{4})\s*-?\s*h(\d)", s) or re.fullmatch(
+        r"h(\d)\s*[-\s]?\s*(\d{4})", s
+    ):
         a, b = m.groups()
-        y, h = (a, b) if len(a) == 4 else (b, a)
-        return _half_span(_year(y, raw), int(h), raw)
-    if m := re.fullmatch(r"([a-z]+)\.?\s+(\d{4})", s):
-        if m.group(1) in MONTHS:
-            return _month_span(_year(m.group(2), raw), MONTHS[m.group(1)], raw)
-    if m := re.fullmatch(r"(\d{1,2})\s+([a-z]+)\.?,?\s+(\d{4})", s):
-        if m.group(2) in MONTHS:
-            return _day(_year(m.group(3), raw), MONTHS[m.group(2)], int(m.group(1)), raw)
-    if m := re.fullmatch(r"([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", s):
-        if m.group(1) in MONTHS:
-            return _day(_year(m.group(3), raw), MONTHS[m.group(1)], int(m.group(2)), raw)
+        ys, hs = (a, b) if len(a) == 4 else (b, a)
+        return _half_span(_year(ys, raw), int(hs), raw)
+    if (m := re.fullmatch(r"([a-z]+)\.?\s+(\d{4})", s)) and m.group(1) in MONTHS:
+        return _month_span(_year(m.group(2), raw), MONTHS[m.group(1)], raw)
+    if (m := re.fullmatch(r"(\d{1,2})\s+([a-z]+)\.?,?\s+(\d{4})", s)) and m.group(2) in MONTHS:
+        return _day(_year(m.group(3), raw), MONTHS[m.group(2)], int(m.group(1)), raw)
+    if (m := re.fullmatch(r"([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", s)) and m.group(1) in MONTHS:
+        return _day(_year(m.group(3), raw), MONTHS[m.group(1)], int(m.group(2)), raw)
     raise DateError(f"cannot read date {raw!r}: use {FORMS}")
 
 
@@ -205,8 +206,10 @@ def parse_day(text: str, *, today: date, what: str = "date") -> date:
     """A single day. A bare period is refused: which day of it would be a guess."""
     span = parse_span(text, today=today)
     if not span.is_day:
-        raise DateError(f"{what} {text!r} is a {span.kind}, not a day: give a day such as "
-                        f"{span.end.isoformat()} or 'end of {text.strip()}'")
+        raise DateError(
+            f"{what} {text!r} is a {span.kind}, not a day: give a day such as "
+            f"{span.end.isoformat()} or 'end of {text.strip()}'"
+        )
     return span.start
 
 
@@ -219,7 +222,7 @@ def parse_instant(text: str, *, today: date, what: str = "date") -> tuple[date, 
     s = text.strip()
     if INSTANT_RE.fullmatch(s):
         try:
-            at = datetime.fromisoformat(s.replace("Z", "+00:00")).astimezone(timezone.utc)
+            at = datetime.fromisoformat(s.replace("Z", "+00:00")).astimezone(UTC)
         except ValueError:
             raise DateError(f"cannot read instant {text!r}") from None
         return at.date(), at

@@ -4,14 +4,14 @@ microseconds. The audit chain, the JSONL export and every ``--format json`` shar
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 
 def plain(value: Any) -> Any:
     """A date or datetime as its ISO text; anything JSON can hold is refused otherwise."""
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")

@@ -48,36 +48,21 @@ def baseline_score(p: float, y: int) -> float:
     return 100.0 * (1.0 + math.log2(q))
 
 
-def spherical(p: float, y: int) -> float:
-    return q_of(p, y) / math.sqrt(p * p + (1.0 - p) ** 2)
-
-
 # -- means over many forecasts ---------------------------------------------------------------
 def wmean(values: Sequence[float], w: Weights = None) -> float:
     ws = _w(values, w)
     total = sum(ws)
     if total <= 0:
         raise ValueError("no weight")
-    return sum(v * x for v, x in zip(values, ws)) / total
+    return sum(v * x for v, x in zip(values, ws, strict=False)) / total
 
 
 def mean_brier(p: Sequence[float], y: Sequence[int], w: Weights = None) -> float:
-    return wmean([brier(a, b) for a, b in zip(p, y)], w)
-
-
-def mean_brier_0_2(p: Sequence[float], y: Sequence[int], w: Weights = None) -> float:
-    """The original two-category Brier (0..2), exactly twice the binary one."""
-    return 2.0 * mean_brier(p, y, w)
-
-
-def log_loss(p: Sequence[float], y: Sequence[int], w: Weights = None, base: float = math.e) -> float:
-    """Mean -log q (nats by default), clipped at machine epsilon as scikit-learn does."""
-    eps = 2.220446049250313e-16
-    return wmean([-math.log(min(max(q_of(a, b), eps), 1 - eps), base) for a, b in zip(p, y)], w)
+    return wmean([brier(a, b) for a, b in zip(p, y, strict=False)], w)
 
 
 def mean_baseline(p: Sequence[float], y: Sequence[int], w: Weights = None) -> float:
-    return wmean([baseline_score(a, b) for a, b in zip(p, y)], w)
+    return wmean([baseline_score(a, b) for a, b in zip(p, y, strict=False)], w)
 
 
 def brier_skill(bs: float, reference: float = 0.25) -> float:
@@ -89,10 +74,6 @@ def sharpness(p: Sequence[float], w: Weights = None) -> float:
     """Weighted variance of the forecasts (ddof 0)."""
     m = wmean(p, w)
     return wmean([(a - m) ** 2 for a in p], w)
-
-
-def mean_abs_from_half(p: Sequence[float], w: Weights = None) -> float:
-    return wmean([abs(a - 0.5) for a in p], w)
 
 
 def standard_error(scores: Sequence[float], ddof: int = 1) -> float:
@@ -141,22 +122,29 @@ class Bin:
     ci95: tuple[float, float] | None
 
 
-def calibration_table(p: Sequence[float], y: Sequence[int], w: Weights = None,
-                      n_bins: int = 10) -> list[Bin]:
+def calibration_table(
+    p: Sequence[float], y: Sequence[int], w: Weights = None, n_bins: int = 10
+) -> list[Bin]:
     """Count (weight), mean forecast, observed frequency and Wilson 95% interval per bin."""
     ws = _w(p, w)
     e = edges(n_bins)
     n = [0.0] * n_bins
     fp = [0.0] * n_bins
     oy = [0.0] * n_bins
-    for a, b, x in zip(p, y, ws):
+    for a, b, x in zip(p, y, ws, strict=False):
         k = bin_index(a, e)
         n[k] += x
         fp[k] += x * a
         oy[k] += x * b
     return [
-        Bin(e[k], e[k + 1], n[k], fp[k] / n[k] if n[k] else None,
-            oy[k] / n[k] if n[k] else None, wilson(oy[k], n[k]) if n[k] else None)
+        Bin(
+            e[k],
+            e[k + 1],
+            n[k],
+            fp[k] / n[k] if n[k] else None,
+            oy[k] / n[k] if n[k] else None,
+            wilson(oy[k], n[k]) if n[k] else None,
+        )
         for k in range(n_bins)
     ]
 
@@ -172,22 +160,31 @@ class Murphy:
     @property
     def total(self) -> float:
         """REL - RES + UNC + WBV - WBC: equals the Brier score."""
-        return (self.reliability - self.resolution + self.uncertainty
-                + self.within_bin_variance - self.within_bin_covariance)
+        return (
+            self.reliability
+            - self.resolution
+            + self.uncertainty
+            + self.within_bin_variance
+            - self.within_bin_covariance
+        )
 
 
-def murphy(p: Sequence[float], y: Sequence[int], w: Weights = None,
-           bin_edges: Sequence[float] | None = None) -> Murphy:
+def murphy(
+    p: Sequence[float],
+    y: Sequence[int],
+    w: Weights = None,
+    bin_edges: Sequence[float] | None = None,
+) -> Murphy:
     """Murphy (1973) with Stephenson, Coelho & Jolliffe's (2008) within-bin terms."""
     ws = _w(p, w)
     e = list(bin_edges) if bin_edges is not None else edges(10)
     k_of = [bin_index(a, e) for a in p]
     big_n = sum(ws)
-    obar = sum(x * b for b, x in zip(y, ws)) / big_n
+    obar = sum(x * b for b, x in zip(y, ws, strict=False)) / big_n
     nk: dict[int, float] = {}
     fk: dict[int, float] = {}
     ok: dict[int, float] = {}
-    for a, b, x, k in zip(p, y, ws, k_of):
+    for a, b, x, k in zip(p, y, ws, k_of, strict=False):
         nk[k] = nk.get(k, 0.0) + x
         fk[k] = fk.get(k, 0.0) + x * a
         ok[k] = ok.get(k, 0.0) + x * b
@@ -195,117 +192,23 @@ def murphy(p: Sequence[float], y: Sequence[int], w: Weights = None,
     obk = {k: ok[k] / nk[k] for k in nk if nk[k] > 0}
     rel = sum(nk[k] * (fbar[k] - obk[k]) ** 2 for k in fbar) / big_n
     res = sum(nk[k] * (obk[k] - obar) ** 2 for k in fbar) / big_n
-    wbv = sum(x * (a - fbar[k]) ** 2 for a, x, k in zip(p, ws, k_of) if x > 0) / big_n
-    wbc = 2.0 * sum(x * (b - obk[k]) * (a - fbar[k])
-                    for a, b, x, k in zip(p, y, ws, k_of) if x > 0) / big_n
+    wbv = sum(x * (a - fbar[k]) ** 2 for a, x, k in zip(p, ws, k_of, strict=False) if x > 0) / big_n
+    wbc = (
+        2.0
+        * sum(
+            x * (b - obk[k]) * (a - fbar[k])
+            for a, b, x, k in zip(p, y, ws, k_of, strict=False)
+            if x > 0
+        )
+        / big_n
+    )
     return Murphy(rel, res, obar * (1.0 - obar), wbv, wbc)
 
 
-def distinct_value_edges(p: Sequence[float]) -> list[float]:
-    """Edges that put each distinct forecast value in a bin of its own (exact Murphy)."""
-    vals = sorted(set(p))
-    mids = [(a + b) / 2 for a, b in zip(vals, vals[1:])]
-    return [min(0.0, vals[0])] + mids + [max(1.0, vals[-1])]
-
-
-def calibration_curve(p: Sequence[float], y: Sequence[int], n_bins: int = 10
-                      ) -> tuple[list[float], list[float]]:
-    """(observed, mean forecast) for non-empty bins, like scikit-learn's function."""
-    table = calibration_table(p, y, None, n_bins)
-    return ([b.observed for b in table if b.n], [b.mean_forecast for b in table if b.n])  # type: ignore[misc]
-
-
-def ece(p: Sequence[float], y: Sequence[int], n_bins: int = 10) -> float:
-    table = calibration_table(p, y, None, n_bins)
-    n = len(p)
-    return sum(b.n / n * abs(b.observed - b.mean_forecast) for b in table if b.n)  # type: ignore[operator]
-
-
-def mce(p: Sequence[float], y: Sequence[int], n_bins: int = 10) -> float:
-    return max(abs(b.observed - b.mean_forecast) for b in calibration_table(p, y, None, n_bins)  # type: ignore[operator]
-               if b.n)
-
-
-def spiegelhalter(p: Sequence[float], y: Sequence[int]) -> tuple[float, float] | None:
-    """Spiegelhalter's Z and its two-sided p-value (None when undefined, e.g. all 50%)."""
-    from ledger.core.stats import normal_cdf
-
-    num = sum((b - a) * (1 - 2 * a) for a, b in zip(p, y))
-    den = math.sqrt(sum((1 - 2 * a) ** 2 * a * (1 - a) for a in p))
-    if den == 0:
-        return None
-    z = num / den
-    return z, 2.0 * (1.0 - normal_cdf(abs(z)))
-
-
-def isotonic(p: Sequence[float], y: Sequence[int]) -> list[float]:
-    """Pool-adjacent-violators: the non-decreasing recalibration of the outcomes on p."""
-    order = sorted(range(len(p)), key=lambda i: p[i])
-    blocks: list[list[float]] = []  # [sum_y, count, first_value]
-    for i in order:
-        blocks.append([float(y[i]), 1.0, p[i]])
-        while len(blocks) > 1 and (
-            blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]
-            or blocks[-2][2] == blocks[-1][2]
-        ):
-            s, c, v = blocks.pop()
-            blocks[-1][0] += s
-            blocks[-1][1] += c
-    fitted: list[float] = []
-    for s, c, _ in blocks:
-        fitted += [s / c] * int(c)
-    out = [0.0] * len(p)
-    for rank, i in enumerate(order):
-        out[i] = fitted[rank]
-    return out
-
-
-def corp(p: Sequence[float], y: Sequence[int]) -> tuple[float, float, float]:
-    """CORP decomposition (Dimitriadis, Gneiting & Jordan 2021): MCB, DSC, UNC."""
-    r = isotonic(p, y)
-    bs = mean_brier(p, y)
-    bs_r = mean_brier(r, y)
-    obar = sum(y) / len(y)
-    unc = obar * (1 - obar)
-    return bs - bs_r, unc - bs_r, unc
-
-
-def logistic_calibration(p: Sequence[float], y: Sequence[int]) -> tuple[float, float]:
-    """Intercept and slope of a logistic regression of y on logit(p) (Newton-Raphson)."""
-    x = [math.log(a / (1 - a)) for a in p]
-    b0, b1 = 0.0, 1.0
-    for _ in range(100):
-        g0 = g1 = h00 = h01 = h11 = 0.0
-        for xi, yi in zip(x, y):
-            mu = 1.0 / (1.0 + math.exp(-(b0 + b1 * xi)))
-            r = yi - mu
-            v = mu * (1 - mu)
-            g0 += r
-            g1 += r * xi
-            h00 += v
-            h01 += v * xi
-            h11 += v * xi * xi
-        det = h00 * h11 - h01 * h01
-        d0 = (h11 * g0 - h01 * g1) / det
-        d1 = (h00 * g1 - h01 * g0) / det
-        b0 += d0
-        b1 += d1
-        if abs(d0) + abs(d1) < 1e-14:
-            break
-    return b0, b1
-
-
-def auc(p: Sequence[float], y: Sequence[int]) -> float:
-    """Area under the ROC curve (Mann-Whitney, ties count half)."""
-    pos = [a for a, b in zip(p, y) if b == 1]
-    neg = [a for a, b in zip(p, y) if b == 0]
-    wins = sum(1.0 if a > c else 0.5 if a == c else 0.0 for a in pos for c in neg)
-    return wins / (len(pos) * len(neg))
-
-
 # -- time: standing forecasts ----------------------------------------------------------------
-def standing_weights(forecasts: Sequence[tuple[date, float]], end: date
-                     ) -> list[tuple[float, float]]:
+def standing_weights(
+    forecasts: Sequence[tuple[date, float]], end: date
+) -> list[tuple[float, float]]:
     """Each forecast's probability and the share of time it stood, from the first forecast
     until ``end`` (when the outcome was known, or the claim fell due if earlier). Forecasts
     made on or after ``end`` do not count, so a pair whose first forecast came on ``end``
@@ -334,27 +237,6 @@ def time_weighted_brier(forecasts: Sequence[tuple[date, float]], end: date, y: i
     return sum(w * brier(p, y) for p, w in ws)
 
 
-def coverage(opened: float, close: float, first: float, resolved: float | None = None) -> float:
-    """Share of [opened, scheduled close] during which a forecast stood (Metaculus)."""
-    end = close if resolved is None else min(resolved, close)
-    return max(0.0, end - max(first, opened)) / (close - opened)
-
-
-def time_averaged_baseline(forecasts: Sequence[tuple[float, float]], opened: float, close: float,
-                           y: int, resolved: float | None = None) -> float:
-    """Metaculus time-averaged baseline score: 0 before the first forecast and after an early
-    resolution, the standing forecast's score in between, averaged over the question's life."""
-    end = close if resolved is None else min(resolved, close)
-    fs = sorted(forecasts)
-    total = 0.0
-    for i, (t, p) in enumerate(fs):
-        start = max(t, opened)
-        stop = min(fs[i + 1][0] if i + 1 < len(fs) else end, end)
-        if stop > start:
-            total += (stop - start) * baseline_score(p, y)
-    return total / (close - opened)
-
-
 # -- comparing analysts ----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Paired:
@@ -379,7 +261,7 @@ def paired_comparison(a: Sequence[float], b: Sequence[float], exact_up_to: int =
     if len(a) != len(b):
         raise ValueError("paired scores differ in length")
     n = len(a)
-    d = [x - z for x, z in zip(a, b)]
+    d = [x - z for x, z in zip(a, b, strict=False)]
     md = sum(d) / n if n else float("nan")
     t = p_t = None
     if n >= 2:
@@ -390,8 +272,16 @@ def paired_comparison(a: Sequence[float], b: Sequence[float], exact_up_to: int =
         else:
             t, p_t = (0.0, 1.0) if md == 0 else (math.copysign(math.inf, md), 0.0)
     p_perm = sign_flip_p(d) if 0 < n <= exact_up_to else None
-    return Paired(n, sum(a) / n if n else float("nan"), sum(b) / n if n else float("nan"), md,
-                  t, n - 1, p_t, p_perm)
+    return Paired(
+        n,
+        sum(a) / n if n else float("nan"),
+        sum(b) / n if n else float("nan"),
+        md,
+        t,
+        n - 1,
+        p_t,
+        p_perm,
+    )
 
 
 def sign_flip_p(d: Sequence[float]) -> float:
@@ -405,34 +295,10 @@ def sign_flip_p(d: Sequence[float]) -> float:
     gamma = abs(observed) * 2.220446049250313e-14
     low = high = 0
     for signs in product((1, -1), repeat=n):
-        total = sum(s * x for s, x in zip(signs, d))
+        total = sum(s * x for s, x in zip(signs, d, strict=False))
         low += total <= observed + gamma
         high += total >= observed - gamma
-    return min(1.0, 2.0 * min(low, high) / 2 ** n)
-
-
-def wilcoxon_exact(d: Sequence[float]) -> tuple[float, float]:
-    """Wilcoxon signed-rank: W = min(W+, W-) with mid-ranks, exact two-sided p by enumeration."""
-    nz = [x for x in d if x != 0]
-    absd = sorted((abs(x), i) for i, x in enumerate(nz))
-    ranks = [0.0] * len(nz)
-    i = 0
-    while i < len(absd):
-        j = i
-        while j + 1 < len(absd) and absd[j + 1][0] == absd[i][0]:
-            j += 1
-        for k in range(i, j + 1):
-            ranks[absd[k][1]] = (i + j) / 2 + 1
-        i = j + 1
-    w_plus = sum(r for r, x in zip(ranks, nz) if x > 0)
-    total = sum(ranks)
-    stat = min(w_plus, total - w_plus)
-    count = 0
-    for signs in product((0, 1), repeat=len(nz)):
-        wp = sum(r for r, s in zip(ranks, signs) if s)
-        if min(wp, total - wp) <= stat + 1e-9:
-            count += 1
-    return stat, min(1.0, count / 2 ** len(nz))
+    return min(1.0, 2.0 * min(low, high) / 2**n)
 
 
 def relative_to_median(scores: dict[str, float]) -> dict[str, float]:

@@ -40,6 +40,7 @@ from ledger.store.tables import (
     RESOLUTION,
     SOURCE,
     SOURCE_AUTHOR,
+    insert_id,
 )
 from ledger.store.types import utcnow
 
@@ -82,10 +83,10 @@ def add_source(store: Store, actor: str, *, title: str, today: date, key: str | 
             _key_free(conn, key, "source")
         else:
             key = unique_key(conn, SOURCE, slugify(title, 40))
-        sid = int(conn.execute(SOURCE.insert().values(
+        sid = insert_id(conn, SOURCE.insert().values(
             key=key, title=title, outlet=clean_text(outlet, "outlet"), url=clean_text(url, "url"),
             published_on=published_on, published_at=published_at, recorded_by=me, recorded_at=now,
-        )).inserted_primary_key[0])
+        ))
         seen: set[int] = set()
         for pos, name in enumerate(authors):
             aid = analyst_id(conn, name, j, when=now)
@@ -122,12 +123,12 @@ def add_claim(store: Store, actor: str, *, statement: str, author: str, made_on:
         else:
             key = unique_key(conn, CLAIM, slugify(statement))
         source_id = find_source(conn, source)["id"] if source else None
-        cid = int(conn.execute(CLAIM.insert().values(
+        cid = insert_id(conn, CLAIM.insert().values(
             key=key, statement=statement, quote=clean_text(quote, "quote"), source_id=source_id,
             author_id=who, subject=clean_text(subject, "subject", limit=200), made_on=made_on,
             due_on=due_on, due_basis=due_basis, due_note=clean_text(due_note, "due note"),
             criteria=clean_text(criteria, "criteria"), recorded_by=me, recorded_at=now, version=1,
-        )).inserted_primary_key[0])
+        ))
         for t in tag_list:
             conn.execute(CLAIM_TAG.insert().values(claim_id=cid, tag=t))
         j.entity_id = cid
@@ -142,12 +143,12 @@ def add_claim(store: Store, actor: str, *, statement: str, author: str, made_on:
 
 def _insert_forecast(conn: Connection, claim_id: int, analyst: int, on: date, p: Probability,
                      note: str | None, recorder: int, now: datetime) -> int:
-    return int(conn.execute(FORECAST.insert().values(
+    return insert_id(conn, FORECAST.insert().values(
         claim_id=claim_id, analyst_id=analyst, made_on=on, probability=p.value, given=p.given,
         mapped=p.mapped, phrase=p.phrase, band_lo=p.band[0] if p.band else None,
         band_hi=p.band[1] if p.band else None, vague=p.vague, note=clean_text(note, "note"),
         recorded_by=recorder, recorded_at=now,
-    )).inserted_primary_key[0])
+    ))
 
 
 def _live(claim: Mapping[str, Any], doing: str) -> None:
@@ -195,11 +196,11 @@ def add_evidence(store: Store, actor: str, claim_ref: str, summary: str, *, on: 
         _live(claim, "add evidence")
         j = Journal(conn, actor, "evidence.add", "evidence", claim_id=claim["id"])
         me = analyst_id(conn, actor, j, when=now)
-        eid = int(conn.execute(EVIDENCE.insert().values(
+        eid = insert_id(conn, EVIDENCE.insert().values(
             claim_id=claim["id"], summary=summary, url=clean_text(url, "url"),
             citation=clean_text(citation, "citation"), observed_on=on, stance=stance,
             recorded_by=me, recorded_at=now,
-        )).inserted_primary_key[0])
+        ))
         j.entity_id = eid
         j.touch("evidence", eid)
         ev = j.commit(at=now)
@@ -251,10 +252,10 @@ def resolve(store: Store, actor: str, claim_ref: str, outcome: str, *, on: date,
         last = conn.execute(select(RESOLUTION.c.revision).where(
             RESOLUTION.c.claim_id == claim["id"]).order_by(RESOLUTION.c.revision.desc())).first()
         revision = 1 if last is None else int(last[0]) + 1
-        rid = int(conn.execute(RESOLUTION.insert().values(
+        rid = insert_id(conn, RESOLUTION.insert().values(
             claim_id=claim["id"], revision=revision, outcome=outcome, known_on=on,
             rationale=clean_text(note, "note"), resolved_by=me, recorded_at=now,
-        )).inserted_primary_key[0])
+        ))
         for e in ev_ids:
             conn.execute(RES_EVIDENCE.insert().values(resolution_id=rid, evidence_id=e))
         j.entity_id = rid

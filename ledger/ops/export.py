@@ -163,7 +163,8 @@ def export_csv(store: Store, out: IO[str], progress: Progress = None, *,
         if c is None:
             return
         status = rules.claim_status(withdrawn_on=c["withdrawn_on"],
-                                    outcome=r and r["outcome"], due_on=c["due_on"], on=today)
+                                    outcome=r["outcome"] if r else None, due_on=c["due_on"],
+                                    on=today)
         row = {**{k: c[k] for k in ("key", "statement", "author", "subject", "made_on",
                                     "due_on", "due_basis", "source")},
                "tags": ";".join(c["tags"]), "status": status,

@@ -32,6 +32,7 @@ from ledger.store.tables import (
     RESOLUTION,
     SOURCE,
     SOURCE_AUTHOR,
+    insert_id,
 )
 from ledger.store.types import utcnow
 
@@ -46,7 +47,7 @@ class _State:
     records: list[Labelled]
     names: dict[str, int]
     file_analysts: dict[str, Record]
-    counts: dict[str, int] = field(default_factory=lambda: {t: 0 for t in TYPES})
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TYPES, 0))
     skipped: int = 0
     after: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, int] = field(default_factory=dict)
@@ -66,9 +67,9 @@ class _State:
             raise ImportFileError(f"{no}: analyst {name!r} is neither in the file nor in "
                                   "this ledger")
         a = self.file_analysts[name]
-        new = int(self.conn.execute(ANALYST.insert().values(
+        new = insert_id(self.conn, ANALYST.insert().values(
             name=name, affiliation=a["affiliation"], created_at=a["created_at"]
-        )).inserted_primary_key[0])
+        ))
         self.names[name] = new
         self.counts["analyst"] += 1
         self.after[f"analyst/{new}"] = audit.digest(
@@ -123,8 +124,7 @@ def import_records(store: Store, actor: str, records: list[Labelled], *,
 
 def _record_event(st: _State, actor: str, action: str, now: datetime) -> None:
     if actor not in st.names:
-        me = int(st.conn.execute(ANALYST.insert().values(name=actor, created_at=now))
-                 .inserted_primary_key[0])
+        me = insert_id(st.conn, ANALYST.insert().values(name=actor, created_at=now))
         st.after[f"analyst/{me}"] = audit.digest({"id": me, "name": actor,
                                                   "affiliation": None, "created_at": now})
     st.after["counts"] = st.counts
@@ -142,7 +142,7 @@ def _sources(st: _State) -> None:
         row = {"key": r["key"], "title": r["title"], "outlet": r["outlet"], "url": r["url"],
                "published_on": r["published_on"], "published_at": r["published_at"],
                "recorded_by": st.who(r["recorded_by"], no), "recorded_at": r["recorded_at"]}
-        sid = int(st.conn.execute(SOURCE.insert().values(**row)).inserted_primary_key[0])
+        sid = insert_id(st.conn, SOURCE.insert().values(**row))
         author_ids: list[int] = []
         for pos, name in enumerate(r["authors"]):
             aid = st.who(name, no)

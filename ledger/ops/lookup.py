@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from ledger.core.keys import required_text
 from ledger.errors import NotFound
 from ledger.store.audit import Journal
-from ledger.store.tables import ANALYST, CLAIM, RESOLUTION, SOURCE
+from ledger.store.tables import ANALYST, CLAIM, RESOLUTION, SOURCE, insert_id
 from ledger.store.types import utcnow
 
 Row = dict[str, Any]
@@ -45,9 +45,9 @@ def analyst_id(conn: Connection, name: str, journal: Journal | None, *, create: 
         close = difflib.get_close_matches(name, known, n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise NotFound(f"no analyst named {name!r}{hint}")
-    new_id = int(conn.execute(
+    new_id = insert_id(conn,
         ANALYST.insert().values(name=name, created_at=when or utcnow())
-    ).inserted_primary_key[0])
+    )
     if journal is not None:
         journal.touch("analyst", new_id)
     return new_id

@@ -149,7 +149,7 @@ def show_claim(store: Store, ref: str, *, on: date) -> Row:
     return {
         "id": c["id"], "key": c["key"],
         "status": rules.claim_status(withdrawn_on=c["withdrawn_on"],
-                                     outcome=current and current["outcome"],
+                                     outcome=current["outcome"] if current else None,
                                      due_on=c["due_on"], on=on),
         "statement": c["statement"], "quote": c["quote"], "author": names[c["author_id"]],
         "source": src, "subject": c["subject"], "tags": tags, "made_on": c["made_on"],
@@ -225,7 +225,8 @@ def summarize(action: str, before: Any, after: Any) -> str:
         return (f"{r['outcome']}, known {r['known_on']}"
                 + (" (revised)" if action == "claim.revise" else ""))
     if action in ("claim.edit", "claim.withdraw", "claim.reopen") and "claim" in main:
-        old = next((v for k, v in before.items() if k.startswith("claim/")), {}) or {}
+        olds = [v for k, v in before.items() if k.startswith("claim/")]
+        old: dict[str, Any] = (olds[0] if olds else None) or {}
         changed = sorted(k for k, v in main["claim"].items()
                          if k not in ("version",) and old.get(k) != v)
         return "changed " + ", ".join(changed) if changed else action.split(".")[1]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from ledger.core import rules
@@ -41,7 +41,7 @@ def _instant(v: Any) -> datetime:
     dt = datetime.fromisoformat(v)
     if dt.tzinfo is None:
         raise ValueError
-    return dt.astimezone(timezone.utc)
+    return dt.astimezone(UTC)
 
 
 def _number(v: Any) -> float:
@@ -150,8 +150,10 @@ def read_records(lines: Iterable[str], *, today: date) -> list[Labelled]:
         label = f"line {no}"
         try:
             obj = json.loads(raw)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise ImportFileError(f"{label}: not valid JSON ({exc.msg})") from None
+        except ValueError as exc:  # e.g. numbers too long to convert
+            raise ImportFileError(f"{label}: not valid JSON ({exc})") from None
         if not isinstance(obj, dict) or "type" not in obj:
             raise ImportFileError(f"{label}: expected an object with a \"type\"")
         if obj["type"] == "ledger":

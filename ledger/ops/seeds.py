@@ -9,7 +9,7 @@ never merged. The format is documented in README.md ("Seed files").
 from __future__ import annotations
 
 import tomllib
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +54,12 @@ class _Entry:
             if required:
                 raise self.fail(field, "is missing")
             return None
-        if kind is date and isinstance(value, datetime) or not isinstance(value, kind):
+        if (kind is date and isinstance(value, datetime)) or not isinstance(value, kind):
             names = {str: "text", date: "a date (YYYY-MM-DD)", datetime: "a date and time",
                      list: "a list", float: "a number", dict: "a table"}
-            want = " or ".join(names.get(k, k.__name__) for k in (kind if isinstance(kind, tuple) else (kind,)))
+            want = " or ".join(
+                names.get(k, k.__name__) for k in (kind if isinstance(kind, tuple) else (kind,))
+            )
             raise self.fail(field, f"must be {want}, not {value!r}")
         if isinstance(value, str) and required and not value.strip():
             raise self.fail(field, "must not be empty")
@@ -71,8 +73,8 @@ class _Entry:
 
 def _instant(value: date | datetime) -> datetime:
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
 def parse_seed(name: str, text: str, *, today: date) -> list[Labelled]:
@@ -87,16 +89,28 @@ def parse_seed(name: str, text: str, *, today: date) -> list[Labelled]:
     recorder = top.get("recorded_by", str)
     out: list[tuple[str, dict[str, Any]]] = []
     analysts: set[str] = {recorder}
-    out.append((f"{name}: recorded_by", {"type": "analyst", "name": recorder, "affiliation": None,
-                                         "created_at": recorded_at}))
+    out.append(
+        (
+            f"{name}: recorded_by",
+            {"type": "analyst", "name": recorder, "affiliation": None, "created_at": recorded_at},
+        )
+    )
     for i, raw in enumerate(top.get("analysts", list, required=False) or []):
         e = _Entry(name, f"analysts[{i}]", raw)
         e.unknown({"name", "affiliation"})
         n = e.get("name", str)
         analysts.add(n)
-        out.append((e.label(), {"type": "analyst", "name": n,
-                                "affiliation": e.get("affiliation", str, required=False),
-                                "created_at": recorded_at}))
+        out.append(
+            (
+                e.label(),
+                {
+                    "type": "analyst",
+                    "name": n,
+                    "affiliation": e.get("affiliation", str, required=False),
+                    "created_at": recorded_at,
+                },
+            )
+        )
     sources: set[str] = set()
     for i, raw in enumerate(top.get("sources", list, required=False) or []):
         e = _Entry(name, f"sources[{i}]", raw)
@@ -112,23 +126,59 @@ def parse_seed(name: str, text: str, *, today: date) -> list[Labelled]:
             on = on or at.date()
         key = e.get("key", str)
         sources.add(key)
-        out.append((e.label(), {"type": "source", "key": key, "title": e.get("title", str),
-                                "outlet": e.get("outlet", str, required=False),
-                                "url": e.get("url", str, required=False), "published_on": on,
-                                "published_at": at, "authors": authors, "recorded_by": recorder,
-                                "recorded_at": recorded_at}))
+        out.append(
+            (
+                e.label(),
+                {
+                    "type": "source",
+                    "key": key,
+                    "title": e.get("title", str),
+                    "outlet": e.get("outlet", str, required=False),
+                    "url": e.get("url", str, required=False),
+                    "published_on": on,
+                    "published_at": at,
+                    "authors": authors,
+                    "recorded_by": recorder,
+                    "recorded_at": recorded_at,
+                },
+            )
+        )
     keys: set[str] = set()
     for i, raw in enumerate(top.get("claims", list, required=False) or []):
-        out += _claim(_Entry(name, f"claims[{i}]", raw), analysts, sources, keys, recorder,
-                      recorded_at, today)
+        out += _claim(
+            _Entry(name, f"claims[{i}]", raw), analysts, sources, keys, recorder, recorded_at, today
+        )
     return out
 
 
-def _claim(e: _Entry, analysts: set[str], sources: set[str], keys: set[str], recorder: str,
-           recorded_at: datetime, today: date) -> list[tuple[str, dict[str, Any]]]:
-    e.unknown({"key", "statement", "quote", "author", "source", "subject", "tags", "made_on",
-               "due_on", "due_basis", "due_note", "criteria", "forecast", "evidence",
-               "resolution"})
+def _claim(
+    e: _Entry,
+    analysts: set[str],
+    sources: set[str],
+    keys: set[str],
+    recorder: str,
+    recorded_at: datetime,
+    today: date,
+) -> list[tuple[str, dict[str, Any]]]:
+    e.unknown(
+        {
+            "key",
+            "statement",
+            "quote",
+            "author",
+            "source",
+            "subject",
+            "tags",
+            "made_on",
+            "due_on",
+            "due_basis",
+            "due_note",
+            "criteria",
+            "forecast",
+            "evidence",
+            "resolution",
+        }
+    )
     key = e.get("key", str)
     if key in keys:
         raise e.fail("key", f"{key!r} is used twice")
@@ -143,15 +193,31 @@ def _claim(e: _Entry, analysts: set[str], sources: set[str], keys: set[str], rec
     basis = e.get("due_basis", str)
     tags = e.get("tags", list, required=False) or []
     label = e.label()
-    records: list[tuple[str, dict[str, Any]]] = [(label, {
-        "type": "claim", "key": key, "statement": e.get("statement", str),
-        "quote": e.get("quote", str, required=False), "source": source, "author": author,
-        "subject": e.get("subject", str, required=False), "tags": [str(t).lower() for t in tags],
-        "made_on": made, "due_on": due, "due_basis": basis,
-        "due_note": e.get("due_note", str, required=False),
-        "criteria": e.get("criteria", str, required=False), "withdrawn_on": None,
-        "withdrawn_note": None, "recorded_by": recorder, "recorded_at": recorded_at, "version": 1,
-    })]
+    records: list[tuple[str, dict[str, Any]]] = [
+        (
+            label,
+            {
+                "type": "claim",
+                "key": key,
+                "statement": e.get("statement", str),
+                "quote": e.get("quote", str, required=False),
+                "source": source,
+                "author": author,
+                "subject": e.get("subject", str, required=False),
+                "tags": [str(t).lower() for t in tags],
+                "made_on": made,
+                "due_on": due,
+                "due_basis": basis,
+                "due_note": e.get("due_note", str, required=False),
+                "criteria": e.get("criteria", str, required=False),
+                "withdrawn_on": None,
+                "withdrawn_note": None,
+                "recorded_by": recorder,
+                "recorded_at": recorded_at,
+                "version": 1,
+            },
+        )
+    ]
     fc = e.get("forecast", dict, required=False)
     if fc is not None:
         f = _Entry(e.file, f"{e.where}.forecast", fc)
@@ -164,12 +230,27 @@ def _claim(e: _Entry, analysts: set[str], sources: set[str], keys: set[str], rec
             prob = parse_probability(phrase if phrase is not None else str(p))
         except ProbabilityError as exc:
             raise f.fail("phrase" if phrase else "p", f"cannot be read: {exc}") from None
-        records.append((label + ".forecast", {
-            "type": "forecast", "id": f"{key}#f1", "claim": key, "by": author, "made_on": made,
-            "probability": prob.value, "given": f.get("words", str, required=False) or prob.given,
-            "mapped": prob.mapped, "phrase": prob.phrase, "band": list(prob.band) if prob.band else None,
-            "vague": prob.vague, "note": None, "recorded_by": recorder, "recorded_at": recorded_at,
-        }))
+        records.append(
+            (
+                label + ".forecast",
+                {
+                    "type": "forecast",
+                    "id": f"{key}#f1",
+                    "claim": key,
+                    "by": author,
+                    "made_on": made,
+                    "probability": prob.value,
+                    "given": f.get("words", str, required=False) or prob.given,
+                    "mapped": prob.mapped,
+                    "phrase": prob.phrase,
+                    "band": list(prob.band) if prob.band else None,
+                    "vague": prob.vague,
+                    "note": None,
+                    "recorded_by": recorder,
+                    "recorded_at": recorded_at,
+                },
+            )
+        )
     ev_ids: dict[str, str] = {}
     for j, raw in enumerate(e.get("evidence", list, required=False) or []):
         v = _Entry(e.file, f"{e.where}.evidence[{j}]", raw)
@@ -180,11 +261,23 @@ def _claim(e: _Entry, analysts: set[str], sources: set[str], keys: set[str], rec
         on = v.get("on", date)
         stance = v.get("stance", str)
         ev_ids[vkey] = f"{key}#e{j + 1}"
-        records.append((v.label(), {
-            "type": "evidence", "id": ev_ids[vkey], "claim": key, "summary": v.get("summary", str),
-            "url": v.get("url", str, required=False), "citation": v.get("citation", str, required=False),
-            "observed_on": on, "stance": stance, "recorded_by": recorder, "recorded_at": recorded_at,
-        }))
+        records.append(
+            (
+                v.label(),
+                {
+                    "type": "evidence",
+                    "id": ev_ids[vkey],
+                    "claim": key,
+                    "summary": v.get("summary", str),
+                    "url": v.get("url", str, required=False),
+                    "citation": v.get("citation", str, required=False),
+                    "observed_on": on,
+                    "stance": stance,
+                    "recorded_by": recorder,
+                    "recorded_at": recorded_at,
+                },
+            )
+        )
     res = e.get("resolution", dict, required=False)
     if res is not None:
         r = _Entry(e.file, f"{e.where}.resolution", res)
@@ -195,12 +288,25 @@ def _claim(e: _Entry, analysts: set[str], sources: set[str], keys: set[str], rec
         for ref in refs:
             if ref not in ev_ids:
                 raise r.fail("evidence", f"names {ref!r}, which is not among this claim's evidence")
-        records.append((r.label(), {
-            "type": "resolution", "id": f"{key}#r1", "claim": key, "revision": 1,
-            "outcome": outcome, "known_on": known, "rationale": r.get("rationale", str),
-            "resolved_by": recorder, "recorded_at": recorded_at, "superseded_at": None,
-            "superseded_note": None, "evidence": [ev_ids[x] for x in refs],
-        }))
+        records.append(
+            (
+                r.label(),
+                {
+                    "type": "resolution",
+                    "id": f"{key}#r1",
+                    "claim": key,
+                    "revision": 1,
+                    "outcome": outcome,
+                    "known_on": known,
+                    "rationale": r.get("rationale", str),
+                    "resolved_by": recorder,
+                    "recorded_at": recorded_at,
+                    "superseded_at": None,
+                    "superseded_note": None,
+                    "evidence": [ev_ids[x] for x in refs],
+                },
+            )
+        )
     for lab, rec in records:
         _check(lab, e, rec, today)
     return records

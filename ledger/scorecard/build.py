@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
+from itertools import pairwise
 from typing import Any
 
 from ledger.core import scoring as sc
@@ -33,7 +34,7 @@ class Request:
 
 def window(req: Request, period: Period | None = None) -> query.Window:
     p = period or req.period
-    as_of_ts = datetime.combine(req.as_of, time.max, tzinfo=timezone.utc)
+    as_of_ts = datetime.combine(req.as_of, time.max, tzinfo=UTC)
     start = p.start if p else date(1, 1, 1)
     end = min(p.end, req.as_of) if p else req.as_of
     return query.Window(as_of_ts, start, end)
@@ -50,7 +51,9 @@ def _n(x: float) -> int | float:
     return int(r) if float(r).is_integer() else r
 
 
-def group_stats(key: str, rows: list[tuple], pairs: list[float], counts: dict[str, int]) -> dict[str, Any]:
+def group_stats(
+    key: str, rows: list[tuple], pairs: list[float], counts: dict[str, int]
+) -> dict[str, Any]:
     """One GROUP of the JSON contract from weighted rows and per-pair Brier scores."""
     p = [r[1] for r in rows]
     y = [int(r[2]) for r in rows]
@@ -60,8 +63,12 @@ def group_stats(key: str, rows: list[tuple], pairs: list[float], counts: dict[st
         "key": key,
         "counts": {k: int(counts.get(k, 0)) for k in COUNT_KEYS},
         "small_sample": scored < SMALL_SAMPLE,
-        "brier": None, "brier_ci95": None, "baseline_score": None, "brier_skill": None,
-        "sharpness": None, "murphy": None,
+        "brier": None,
+        "brier_ci95": None,
+        "baseline_score": None,
+        "brier_skill": None,
+        "sharpness": None,
+        "murphy": None,
         "calibration": [
             {"lo": b.lo, "hi": b.hi, "n": 0, "mean_forecast": None, "observed": None, "ci95": None}
             for b in sc.calibration_table([], [])
@@ -73,30 +80,46 @@ def group_stats(key: str, rows: list[tuple], pairs: list[float], counts: dict[st
     bs = sc.mean_brier(p, y, w)
     ci = sc.mean_ci95(pairs)
     m = sc.murphy(p, y, w)
-    out.update({
-        "brier": _num(bs),
-        "brier_ci95": [_num(max(0.0, ci[0])), _num(min(1.0, ci[1]))] if ci else None,
-        "baseline_score": _num(sc.mean_baseline(p, y, w)),
-        "brier_skill": _num(sc.brier_skill(bs)),
-        "sharpness": _num(sc.sharpness(p, w)),
-        "murphy": {k: _num(getattr(m, k)) for k in (
-            "reliability", "resolution", "uncertainty", "within_bin_variance",
-            "within_bin_covariance")},
-        "calibration": [
-            {"lo": b.lo, "hi": b.hi, "n": _n(b.n), "mean_forecast": _num(b.mean_forecast),
-             "observed": _num(b.observed),
-             "ci95": [_num(b.ci95[0]), _num(b.ci95[1])] if b.ci95 else None}
-            for b in sc.calibration_table(p, y, w)
-        ],
-    })
+    out.update(
+        {
+            "brier": _num(bs),
+            "brier_ci95": [_num(max(0.0, ci[0])), _num(min(1.0, ci[1]))] if ci else None,
+            "baseline_score": _num(sc.mean_baseline(p, y, w)),
+            "brier_skill": _num(sc.brier_skill(bs)),
+            "sharpness": _num(sc.sharpness(p, w)),
+            "murphy": {
+                k: _num(getattr(m, k))
+                for k in (
+                    "reliability",
+                    "resolution",
+                    "uncertainty",
+                    "within_bin_variance",
+                    "within_bin_covariance",
+                )
+            },
+            "calibration": [
+                {
+                    "lo": b.lo,
+                    "hi": b.hi,
+                    "n": _n(b.n),
+                    "mean_forecast": _num(b.mean_forecast),
+                    "observed": _num(b.observed),
+                    "ci95": [_num(b.ci95[0]), _num(b.ci95[1])] if b.ci95 else None,
+                }
+                for b in sc.calibration_table(p, y, w)
+            ],
+        }
+    )
     mapped = [(r[1], int(r[2]), r[4], r[5], float(r[7])) for r in rows if r[3] and r[4] is not None]
     if mapped:
         mw = [x[4] for x in mapped]
         lo = sum(x[4] * sc.brier_range((x[2], x[3]), x[1])[0] for x in mapped) / sum(mw)
         hi = sum(x[4] * sc.brier_range((x[2], x[3]), x[1])[1] for x in mapped) / sum(mw)
-        out["mapped"] = {"weight": _n(sum(mw)),
-                         "brier": _num(sc.mean_brier([x[0] for x in mapped], [x[1] for x in mapped], mw)),
-                         "brier_range": [_num(lo), _num(hi)]}
+        out["mapped"] = {
+            "weight": _n(sum(mw)),
+            "brier": _num(sc.mean_brier([x[0] for x in mapped], [x[1] for x in mapped], mw)),
+            "brier_range": [_num(lo), _num(hi)],
+        }
     return out
 
 
@@ -113,22 +136,38 @@ def phrase_calibration(rows: list[tuple]) -> list[dict[str, Any]]:
     for phrase in sorted(acc):
         n, hits, p = acc[phrase]
         ci = wilson(hits, n)
-        out.append({"phrase": phrase, "maps_to": p, "n": _n(n), "observed": _num(hits / n),
-                    "ci95": [_num(ci[0]), _num(ci[1])] if ci else None})
+        out.append(
+            {
+                "phrase": phrase,
+                "maps_to": p,
+                "n": _n(n),
+                "observed": _num(hits / n),
+                "ci95": [_num(ci[0]), _num(ci[1])] if ci else None,
+            }
+        )
     return out
 
 
-def _comparisons(pair_scores: dict[str, dict[int, float]], order: list[str]) -> list[dict[str, Any]]:
+def _comparisons(
+    pair_scores: dict[str, dict[int, float]], order: list[str]
+) -> list[dict[str, Any]]:
     """Paired comparison of each group with the next one in mean-Brier order, on shared claims."""
     out = []
-    for a, b in zip(order, order[1:]):
+    for a, b in pairwise(order):
         shared = sorted(set(pair_scores[a]) & set(pair_scores[b]))
         entry: dict[str, Any] = {"a": a, "b": b, "shared": len(shared)}
         if len(shared) >= 2:
-            r = sc.paired_comparison([pair_scores[a][c] for c in shared],
-                                     [pair_scores[b][c] for c in shared])
-            entry.update({"mean_diff": _num(r.mean_diff), "t": _num(r.t), "p_t": _num(r.p_t),
-                          "p_permutation": _num(r.p_permutation)})
+            r = sc.paired_comparison(
+                [pair_scores[a][c] for c in shared], [pair_scores[b][c] for c in shared]
+            )
+            entry.update(
+                {
+                    "mean_diff": _num(r.mean_diff),
+                    "t": _num(r.t),
+                    "p_t": _num(r.p_t),
+                    "p_permutation": _num(r.p_permutation),
+                }
+            )
             verdict = "not distinguishable"
             if r.significant:
                 verdict = f"{a} better" if r.mean_diff < 0 else f"{b} better"
@@ -149,7 +188,7 @@ def build(store: Store, req: Request) -> dict[str, Any]:
                 overall = _fetch(conn, win, None)
             else:  # the groups partition the pairs
                 overall = (_as_all(rows), _as_all(pairs), _as_all(counts))
-        trend = []
+        trend: list[tuple[Any, ...]] = []
         if req.every:
             rng = query.known_range(conn, win)
             if rng is not None and max(rng[0], win.start) <= min(rng[1], win.end):
@@ -171,18 +210,25 @@ def build(store: Store, req: Request) -> dict[str, Any]:
         report["comparisons"] = comparisons
     if req.every:
         report["trend"] = [
-            {"period": per.as_json(), "label": per.label,
-             "groups": _groups(r, p, c, compare=False)[0],
-             "overall": _overall(_as_all(r), _as_all(p), _as_all(c)) if req.by != "tag"
-             else None}
+            {
+                "period": per.as_json(),
+                "label": per.label,
+                "groups": _groups(r, p, c, compare=False)[0],
+                "overall": _overall(_as_all(r), _as_all(p), _as_all(c))
+                if req.by != "tag"
+                else None,
+            }
             for per, r, p, c in trend
         ]
     return report
 
 
 def _fetch(conn: Any, win: query.Window, by: str | None) -> tuple[list[tuple], ...]:
-    return (query.weighted_rows(conn, win, by), query.pair_rows(conn, win, by),
-            query.status_counts(conn, win, by))
+    return (
+        query.weighted_rows(conn, win, by),
+        query.pair_rows(conn, win, by),
+        query.status_counts(conn, win, by),
+    )
 
 
 def _as_all(rows: list[tuple]) -> list[tuple]:
@@ -194,8 +240,9 @@ def _overall(rows: list[tuple], pairs: list[tuple], counts: list[tuple]) -> dict
     return groups[0] if groups else group_stats("(all)", [], [], {})
 
 
-def _groups(rows: list[tuple], pairs: list[tuple], counts: list[tuple], *, compare: bool
-            ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _groups(
+    rows: list[tuple], pairs: list[tuple], counts: list[tuple], *, compare: bool
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     by_rows: dict[str, list[tuple]] = defaultdict(list)
     for r in rows:
         by_rows[str(r[0])].append(r)
@@ -208,15 +255,19 @@ def _groups(rows: list[tuple], pairs: list[tuple], counts: list[tuple], *, compa
         c = by_counts[str(g)]
         c[status] = c.get(status, 0) + int(n)
         c["mapped"] = c.get("mapped", 0) + int(mapped or 0)
-    groups = [group_stats(k, _merge(by_rows.get(k, [])), scores.get(k, []), by_counts.get(k, {}))
-              for k in sorted(set(by_rows) | set(by_counts))]
+    groups = [
+        group_stats(k, _merge(by_rows.get(k, [])), scores.get(k, []), by_counts.get(k, {}))
+        for k in sorted(set(by_rows) | set(by_counts))
+    ]
     comparisons: list[dict[str, Any]] = []
     if compare:  # groups are analysts: compare them claim by claim
         per_analyst, rel = _claim_by_claim(pairs)
         for grp in groups:
             grp["relative_to_median"] = _num(rel.get(grp["key"]))
-        ranked = sorted((g for g in groups if g["brier"] is not None and not g["small_sample"]),
-                        key=lambda g: g["brier"])
+        ranked = sorted(
+            (g for g in groups if g["brier"] is not None and not g["small_sample"]),
+            key=lambda g: g["brier"],
+        )
         comparisons = _comparisons(per_analyst, [g["key"] for g in ranked])
     return groups, comparisons
 
@@ -249,4 +300,3 @@ def _merge(rows: list[tuple]) -> list[tuple]:
     for r in rows:
         acc[tuple(r[:7])] += float(r[7])
     return [(*k, w) for k, w in acc.items()]
-

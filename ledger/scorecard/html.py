@@ -69,9 +69,15 @@ def reliability_svg(group: dict[str, Any], caption: str) -> str:
         hi = [b["ci95"][1] - b["observed"] for b in bins]
         ax.errorbar(x, y, yerr=[lo, hi], fmt="o", color="#1f5fa8", ecolor="#7aa6d6",
                     capsize=3, label="observed, 95% Wilson interval")
-        for xi, yi, b in zip(x, y, bins):
-            ax.annotate(f"n={weight(b['n'])}", (xi, yi), textcoords="offset points", xytext=(5, -10),
-                        fontsize=7, color="#555")
+        for xi, yi, b in zip(x, y, bins, strict=False):
+            ax.annotate(
+                f"n={weight(b['n'])}",
+                (xi, yi),
+                textcoords="offset points",
+                xytext=(5, -10),
+                fontsize=7,
+                color="#555",
+            )
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("forecast probability (bin mean)")
@@ -85,7 +91,11 @@ def reliability_svg(group: dict[str, Any], caption: str) -> str:
 
 def trend_svg(report: dict[str, Any]) -> str:
     plt = _pyplot()
-    points = [(t["label"], t["overall"]) for t in report["trend"] if t["overall"] and t["overall"]["brier"] is not None]
+    points = [
+        (t["label"], t["overall"])
+        for t in report["trend"]
+        if t["overall"] and t["overall"]["brier"] is not None
+    ]
     fig, ax = plt.subplots(figsize=(7.5, 3.0))
     if points:
         xs = list(range(len(points)))
@@ -97,7 +107,9 @@ def trend_svg(report: dict[str, Any]) -> str:
     ax.axhline(0.25, ls="--", color="#999", lw=1)
     ax.text(0.01, 0.255, "always 50%", transform=ax.get_yaxis_transform(), fontsize=7, color="#777")
     ax.set_ylabel("mean Brier (lower is better)")
-    ax.set_ylim(0, max(0.5, max((p[1]["brier_ci95"] or [0, 0])[1] for p in points) if points else 0.5))
+    ax.set_ylim(
+        0, max(0.5, max((p[1]["brier_ci95"] or [0, 0])[1] for p in points) if points else 0.5)
+    )
     svg = _svg(fig)
     plt.close(fig)
     return svg
@@ -107,8 +119,10 @@ def _table(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "<p class='small'>(none)</p>"
     head = "".join(f"<th>{html.escape(str(k))}</th>" for k in rows[0])
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r.values()) + "</tr>"
-                   for r in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r.values()) + "</tr>"
+        for r in rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -117,8 +131,10 @@ def render_html(report: dict[str, Any], claims: list[dict[str, Any]] | None = No
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>Scorecard as of {esc(report['as_of'])}</title><style>{CSS}</style></head><body>",
-        "<h1>Scorecard</h1>", f"<p>{esc(title(report))}</p>",
-        "<h2>Summary</h2>", _table(summary_rows(report)),
+        "<h1>Scorecard</h1>",
+        f"<p>{esc(title(report))}</p>",
+        "<h2>Summary</h2>",
+        _table(summary_rows(report)),
         "".join(f"<p class='note'>{esc(n)}</p>" for n in notes(report)),
         "<h2>Calibration</h2><div class='charts'><figure>",
         reliability_svg(report["overall"], "All groups"),
@@ -128,27 +144,47 @@ def render_html(report: dict[str, Any], claims: list[dict[str, Any]] | None = No
         f"<p class='note'>{esc(murphy_line(report['overall']))}</p>",
     ]
     if report.get("phrase_calibration"):
-        parts += ["<h2>Phrase calibration</h2>", _table([
-            {"phrase": p["phrase"], "maps to": f"{p['maps_to']:.2f}", "n": weight(p["n"]),
-             "came true": f"{p['observed']:.2f}",
-             "95% CI": f"{p['ci95'][0]:.2f}-{p['ci95'][1]:.2f}" if p["ci95"] else "-"}
-            for p in report["phrase_calibration"]])]
+        parts += [
+            "<h2>Phrase calibration</h2>",
+            _table(
+                [
+                    {
+                        "phrase": p["phrase"],
+                        "maps to": f"{p['maps_to']:.2f}",
+                        "n": weight(p["n"]),
+                        "came true": f"{p['observed']:.2f}",
+                        "95% CI": f"{p['ci95'][0]:.2f}-{p['ci95'][1]:.2f}" if p["ci95"] else "-",
+                    }
+                    for p in report["phrase_calibration"]
+                ]
+            ),
+        ]
     if report.get("trend"):
-        parts += ["<h2>Trend</h2><figure>", trend_svg(report),
-                  "<figcaption>Mean Brier per period with 95% intervals.</figcaption></figure>"]
+        parts += [
+            "<h2>Trend</h2><figure>",
+            trend_svg(report),
+            "<figcaption>Mean Brier per period with 95% intervals.</figcaption></figure>",
+        ]
     if report["group_by"] == "author":
         parts.append("<h2>Analysts</h2>")
         for g in report["groups"]:
             if not g["counts"]["scored"]:
                 continue
             small = " (small sample: not ranked)" if g["small_sample"] else ""
-            parts += [f"<h3>{esc(g['key'])}{esc(small)}</h3>",
-                      f"<p>{g['counts']['scored']} scored; Brier {g['brier']:.3f}"
-                      + (f" (95% interval {g['brier_ci95'][0]:.3f} to {g['brier_ci95'][1]:.3f})"
-                         if g["brier_ci95"] else "")
-                      + f"; baseline score {g['baseline_score']:.1f}.</p>",
-                      "<div class='charts'><figure>", reliability_svg(g, g["key"]),
-                      "</figure></div>", f"<p class='note'>{esc(murphy_line(g))}</p>"]
+            parts += [
+                f"<h3>{esc(g['key'])}{esc(small)}</h3>",
+                f"<p>{g['counts']['scored']} scored; Brier {g['brier']:.3f}"
+                + (
+                    f" (95% interval {g['brier_ci95'][0]:.3f} to {g['brier_ci95'][1]:.3f})"
+                    if g["brier_ci95"]
+                    else ""
+                )
+                + f"; baseline score {g['baseline_score']:.1f}.</p>",
+                "<div class='charts'><figure>",
+                reliability_svg(g, g["key"]),
+                "</figure></div>",
+                f"<p class='note'>{esc(murphy_line(g))}</p>",
+            ]
     if claims:
         parts += ["<h2>Claims</h2>", _table(claims)]
     parts.append("</body></html>")

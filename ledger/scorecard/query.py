@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Date, bindparam, text
+from sqlalchemy import Date, TextClause, bindparam, text
 from sqlalchemy.engine import Connection
 
 from ledger.core.rules import OVERDUE_GRACE_DAYS, SCORED_OUTCOMES, sql_in
@@ -40,24 +40,24 @@ def _days(conn: Connection, a: str, b: str) -> str:
     return f"({a} - {b})"
 
 
-def _params(stmt: object, win: Window) -> object:
+def _params(stmt: TextClause, win: Window) -> TextClause:
     """Bind the window's instants and days (only those the statement names)."""
     sql = str(stmt)
     binds = [bindparam("asof", value=win.as_of, type_=UTCDateTime()),
              bindparam("start", value=win.start, type_=Date()),
              bindparam("end", value=win.end, type_=Date())]
-    return stmt.bindparams(*[b for b in binds if f":{b.key}" in sql])  # type: ignore[attr-defined]
+    return stmt.bindparams(*[b for b in binds if f":{b.key}" in sql])
 
 
 def _run(conn: Connection, sql: str, win: Window) -> list[tuple]:
-    return [tuple(r) for r in conn.execute(_params(text(sql), win))]  # type: ignore[arg-type]
+    return [tuple(r) for r in conn.execute(_params(text(sql), win))]
 
 
 def _named(conn: Connection, rows: list[tuple], by: str | None) -> list[tuple]:
     """Replace analyst ids in the first column with names (cheaper than joining per row)."""
     if by != "author":
         return rows
-    names = {i: n for i, n in conn.execute(text("SELECT id, name FROM analyst"))}
+    names = {int(i): str(n) for i, n in conn.execute(text("SELECT id, name FROM analyst"))}
     return [(names[r[0]], *r[1:]) for r in rows]
 
 
@@ -100,7 +100,7 @@ f1 AS (
 )
 SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject,
        CAST({days} AS DOUBLE PRECISION) AS days
-FROM f1"""), win))  # type: ignore[arg-type]
+FROM f1"""), win))
     conn.execute(text(f"""
 CREATE TEMPORARY TABLE {PAIRS} AS
 SELECT claim_id, analyst_id, SUM(days) AS total,
@@ -166,16 +166,23 @@ FROM {SEG} s {PAIR_JOIN} WHERE {WEIGHT} > 0 GROUP BY {gb}s.analyst_id, s.claim_i
 
 
 def status_counts(conn: Connection, win: Window, by: str | None) -> list[tuple]:
-    """(group, status, count, of which mapped) over (analyst, claim) pairs: an analyst is in a claim's
+    """(group, status, count, of which mapped) over (analyst, claim) pairs: an analyst is in a
+    claim's
     pair if they authored it or forecast it (by the as-of instant). Resolutions count in the
     period their outcome became known; open, due and overdue are as of the period's end.
     A claim's status is worked out once per claim (a keyed temporary table); only true/false
     claims look at the pair."""
     grace = _days(conn, ":end", "c.due_on")
     conn.execute(text(f"DROP TABLE IF EXISTS {STATUS}"))
-    conn.execute(text(f"CREATE TEMPORARY TABLE {STATUS} (claim_id INTEGER PRIMARY KEY, "
-                      "subject VARCHAR(200), status VARCHAR(16))"))
-    conn.execute(_params(text(f"""
+    conn.execute(
+        text(
+            f"CREATE TEMPORARY TABLE {STATUS} (claim_id INTEGER PRIMARY KEY, "
+            "subject VARCHAR(200), status VARCHAR(16))"
+        )
+    )
+    conn.execute(
+        _params(
+            text(f"""
 INSERT INTO {STATUS} (claim_id, subject, status)
 WITH {CURRENT}
 SELECT claim_id, subject, status FROM (
@@ -185,7 +192,7 @@ SELECT claim_id, subject, status FROM (
         CASE WHEN c.withdrawn_on <= :end AND c.withdrawn_on >= :start THEN 'withdrawn' END
       WHEN cur.claim_id IS NOT NULL AND cur.known_on <= :end THEN
         CASE WHEN cur.known_on < :start THEN NULL
-             WHEN {sql_in('cur.outcome', SCORED_OUTCOMES)} THEN 'tf'
+             WHEN {sql_in("cur.outcome", SCORED_OUTCOMES)} THEN 'tf'
              ELSE cur.outcome END
       WHEN c.made_on > :end THEN NULL
       WHEN c.due_on > :end THEN 'open'
@@ -194,12 +201,17 @@ SELECT claim_id, subject, status FROM (
     END AS status
   FROM claim c LEFT JOIN cur ON cur.claim_id = c.id
   WHERE c.recorded_at <= :asof
-) x WHERE status IS NOT NULL"""), win))  # type: ignore[arg-type]
+) x WHERE status IS NOT NULL"""),
+            win,
+        )
+    )
     if by == "subject":
         key, join, gb = "COALESCE(s.subject, '(none)')", "", "COALESCE(s.subject, '(none)'), "
     else:
         key, join, gb = _key(by, "s")
-    rows = _run(conn, f"""
+    rows = _run(
+        conn,
+        f"""
 WITH pairs AS (
   SELECT f.claim_id, f.analyst_id, {"MAX(f.phrase)" if by == "phrase" else "NULL"} AS phrase
   FROM forecast f WHERE f.recorded_at <= :asof GROUP BY f.claim_id, f.analyst_id
@@ -216,16 +228,28 @@ st AS (
 )
 SELECT {key} AS g, s.status, COUNT(*) AS n
 FROM st s {join}
-GROUP BY {gb}s.status""", win)
+GROUP BY {gb}s.status""",
+        win,
+    )
     conn.execute(text(f"DROP TABLE IF EXISTS {STATUS}"))
     rows = _named(conn, rows, by)
     if by != "phrase":
         # split true/false pairs into scored and unscored from the pair table (no lookups)
         pkey, pjoin, pgb = _key(by, "s")
         group_by = f"GROUP BY {pgb[:-2]}" if pgb else ""
-        scored = {g: (int(n), int(m or 0)) for g, n, m in _named(conn, _run(
-            conn, f"SELECT {pkey} AS g, COUNT(*), SUM(s.mapped) FROM {PAIRS} s {pjoin} {group_by}",
-            win), by)}
+        scored = {
+            g: (int(n), int(m or 0))
+            for g, n, m in _named(
+                conn,
+                _run(
+                    conn,
+                    f"SELECT {pkey} AS g, COUNT(*), SUM(s.mapped) "
+                    f"FROM {PAIRS} s {pjoin} {group_by}",
+                    win,
+                ),
+                by,
+            )
+        }
         split = []
         for g, status, n in rows:
             if status != "tf":

@@ -7,6 +7,7 @@ import io
 import json
 from typing import Any
 
+
 def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
@@ -28,36 +29,53 @@ def summary_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for g in [*report["groups"], report["overall"]]:
         c = g["counts"]
-        rows.append({
-            "group": _short(g["key"], 14) + (" †" if g["small_sample"] and g["counts"]["scored"] else ""),
-            "scored": c["scored"], "Brier": _f(g["brier"]), "95% CI": _ci(g["brier_ci95"]),
-            "base": _f(g["baseline_score"], 1), "skill": _f(g["brier_skill"], 2),
-            "unsc": c["unscored"], "amb": c["ambiguous"], "ann": c["annulled"], "wdr": c["withdrawn"],
-            "open": c["open"], "overdue": c["overdue"], "mapped": c["mapped"],
-        })
+        rows.append(
+            {
+                "group": _short(g["key"], 14)
+                + (" †" if g["small_sample"] and g["counts"]["scored"] else ""),
+                "scored": c["scored"],
+                "Brier": _f(g["brier"]),
+                "95% CI": _ci(g["brier_ci95"]),
+                "base": _f(g["baseline_score"], 1),
+                "skill": _f(g["brier_skill"], 2),
+                "unsc": c["unscored"],
+                "amb": c["ambiguous"],
+                "ann": c["annulled"],
+                "wdr": c["withdrawn"],
+                "open": c["open"],
+                "overdue": c["overdue"],
+                "mapped": c["mapped"],
+            }
+        )
     return rows
 
 
 def title(report: dict[str, Any]) -> str:
     per = report["period"]
     scope = f"outcomes known {per['start']} to {per['end']}" if per else "all outcomes"
-    return (f"Scorecard as of {report['as_of']}: {scope}, by {report['group_by']}. "
-            "Brier on the 0..1 scale (0 is perfect, 0.25 is always-50%; lower is better).")
+    return (
+        f"Scorecard as of {report['as_of']}: {scope}, by {report['group_by']}. "
+        "Brier on the 0..1 scale (0 is perfect, 0.25 is always-50%; lower is better)."
+    )
 
 
 def notes(report: dict[str, Any]) -> list[str]:
     out = []
     if any(g["small_sample"] and g["counts"]["scored"] for g in report["groups"]):
         out.append("† small sample: under 10 scored claims; shown, not ranked.")
-    out.append("base: mean baseline score 100*(1+log2 q), 0 = chance, 100 = certain and right. "
-               "skill: Brier skill against always-50%. unsc: resolved true or false but no forecast "
-               "made before the outcome was known (or only vague words). amb/ann/wdr: ambiguous, "
-               "annulled, withdrawn (counted, never scored). mapped: scored from a phrase.")
+    out.append(
+        "base: mean baseline score 100*(1+log2 q), 0 = chance, 100 = certain and right. "
+        "skill: Brier skill against always-50%. unsc: resolved true or false but no forecast "
+        "made before the outcome was known (or only vague words). amb/ann/wdr: ambiguous, "
+        "annulled, withdrawn (counted, never scored). mapped: scored from a phrase."
+    )
     for c in report.get("comparisons", []):
         if "mean_diff" in c:
             p = c["p_permutation"] if c["p_permutation"] is not None else c["p_t"]
-            out.append(f"{c['a']} vs {c['b']} on {c['shared']} shared claims: Brier difference "
-                       f"{c['mean_diff']:+.3f}, p = {p:.3f}: {c['verdict']}.")
+            out.append(
+                f"{c['a']} vs {c['b']} on {c['shared']} shared claims: Brier difference "
+                f"{c['mean_diff']:+.3f}, p = {p:.3f}: {c['verdict']}."
+            )
         else:
             out.append(f"{c['a']} vs {c['b']}: {c['verdict']}.")
     if report["group_by"] == "author" and not report.get("comparisons"):
@@ -66,20 +84,30 @@ def notes(report: dict[str, Any]) -> list[str]:
 
 
 def calibration_rows(group: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"bin": f"{'[' if b['lo'] == 0 else '('}{b['lo']:.1f}, {b['hi']:.1f}]", "n": weight(b["n"]),
-             "mean forecast": _f(b["mean_forecast"]), "observed": _f(b["observed"]),
-             "95% CI": _ci(b["ci95"])} for b in group["calibration"] if b["n"]]
+    return [
+        {
+            "bin": f"{'[' if b['lo'] == 0 else '('}{b['lo']:.1f}, {b['hi']:.1f}]",
+            "n": weight(b["n"]),
+            "mean forecast": _f(b["mean_forecast"]),
+            "observed": _f(b["observed"]),
+            "95% CI": _ci(b["ci95"]),
+        }
+        for b in group["calibration"]
+        if b["n"]
+    ]
 
 
 def murphy_line(group: dict[str, Any]) -> str:
     m = group["murphy"]
     if not m:
         return "Murphy decomposition: no scored claims."
-    return (f"Murphy decomposition: reliability {m['reliability']:.4f} - resolution "
-            f"{m['resolution']:.4f} + uncertainty {m['uncertainty']:.4f} + within-bin variance "
-            f"{m['within_bin_variance']:.4f} - within-bin covariance "
-            f"{m['within_bin_covariance']:.4f} = Brier {group['brier']:.4f}; sharpness "
-            f"(variance of forecasts) {group['sharpness']:.4f}.")
+    return (
+        f"Murphy decomposition: reliability {m['reliability']:.4f} - resolution "
+        f"{m['resolution']:.4f} + uncertainty {m['uncertainty']:.4f} + within-bin variance "
+        f"{m['within_bin_variance']:.4f} - within-bin covariance "
+        f"{m['within_bin_covariance']:.4f} = Brier {group['brier']:.4f}; sharpness "
+        f"(variance of forecasts) {group['sharpness']:.4f}."
+    )
 
 
 def render_text(report: dict[str, Any], md: bool = False) -> str:
@@ -92,31 +120,66 @@ def render_text(report: dict[str, Any], md: bool = False) -> str:
             return "(none)"
         return grid([list(r.values()) for r in rows], list(rows[0].keys()), fmt)
 
-    h = (lambda t, lvl=2: f"{'#' * lvl} {t}\n") if md else (lambda t, lvl=2: f"{t}\n{'=' * len(t) if lvl == 1 else '-' * len(t)}")
+    h = (
+        (lambda t, lvl=2: f"{'#' * lvl} {t}\n")
+        if md
+        else (lambda t, lvl=2: f"{t}\n{'=' * len(t) if lvl == 1 else '-' * len(t)}")
+    )
     import textwrap
 
     wrap = (lambda t: t) if md else (lambda t: textwrap.fill(t, 100))
     out = [h("Scorecard", 1), wrap(title(report)), "", tab(summary_rows(report)), ""]
     out += [("- " if md else "") + wrap(n) for n in notes(report)]
     overall = report["overall"]
-    out += ["", h("Calibration (all groups)"), tab(calibration_rows(overall)), "",
-            wrap(murphy_line(overall))]
+    out += [
+        "",
+        h("Calibration (all groups)"),
+        tab(calibration_rows(overall)),
+        "",
+        wrap(murphy_line(overall)),
+    ]
     if overall.get("mapped"):
         mp = overall["mapped"]
-        out.append(wrap(f"Scored from phrases: weight {mp['weight']}, Brier {mp['brier']:.3f}; "
-                        f"the phrases' bands allow {mp['brier_range'][0]:.3f} to "
-                        f"{mp['brier_range'][1]:.3f}."))
+        out.append(
+            wrap(
+                f"Scored from phrases: weight {mp['weight']}, Brier {mp['brier']:.3f}; "
+                f"the phrases' bands allow {mp['brier_range'][0]:.3f} to "
+                f"{mp['brier_range'][1]:.3f}."
+            )
+        )
     if report["phrase_calibration"]:
-        out += ["", h("Phrase calibration"),
-                tab([{"phrase": p["phrase"], "maps to": _f(p["maps_to"], 2), "n": weight(p["n"]),
-                      "came true": _f(p["observed"], 2), "95% CI": _ci(p["ci95"])}
-                     for p in report["phrase_calibration"]])]
+        out += [
+            "",
+            h("Phrase calibration"),
+            tab(
+                [
+                    {
+                        "phrase": p["phrase"],
+                        "maps to": _f(p["maps_to"], 2),
+                        "n": weight(p["n"]),
+                        "came true": _f(p["observed"], 2),
+                        "95% CI": _ci(p["ci95"]),
+                    }
+                    for p in report["phrase_calibration"]
+                ]
+            ),
+        ]
     if report.get("trend"):
-        out += ["", h("Trend"),
-                tab([{"period": t["label"], "scored": t["overall"]["counts"]["scored"] if t["overall"] else "-",
-                      "Brier": _f(t["overall"]["brier"]) if t["overall"] else "-",
-                      "95% CI": _ci(t["overall"]["brier_ci95"]) if t["overall"] else "-"}
-                     for t in report["trend"]])]
+        out += [
+            "",
+            h("Trend"),
+            tab(
+                [
+                    {
+                        "period": t["label"],
+                        "scored": t["overall"]["counts"]["scored"] if t["overall"] else "-",
+                        "Brier": _f(t["overall"]["brier"]) if t["overall"] else "-",
+                        "95% CI": _ci(t["overall"]["brier_ci95"]) if t["overall"] else "-",
+                    }
+                    for t in report["trend"]
+                ]
+            ),
+        ]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -124,10 +187,30 @@ def render_json(report: dict[str, Any]) -> str:
     return json.dumps(report, indent=2, sort_keys=False) + "\n"
 
 
-CSV_COLS = ["group", "scored", "ambiguous", "annulled", "withdrawn", "open", "due", "overdue",
-            "unscored", "mapped", "small_sample", "brier", "brier_ci95_lo", "brier_ci95_hi",
-            "baseline_score", "brier_skill", "sharpness", "reliability", "resolution",
-            "uncertainty", "within_bin_variance", "within_bin_covariance"]
+CSV_COLS = [
+    "group",
+    "scored",
+    "ambiguous",
+    "annulled",
+    "withdrawn",
+    "open",
+    "due",
+    "overdue",
+    "unscored",
+    "mapped",
+    "small_sample",
+    "brier",
+    "brier_ci95_lo",
+    "brier_ci95_hi",
+    "baseline_score",
+    "brier_skill",
+    "sharpness",
+    "reliability",
+    "resolution",
+    "uncertainty",
+    "within_bin_variance",
+    "within_bin_covariance",
+]
 
 
 def render_csv(report: dict[str, Any]) -> str:
@@ -137,10 +220,39 @@ def render_csv(report: dict[str, Any]) -> str:
     for g in [*report["groups"], report["overall"]]:
         m = g["murphy"] or {}
         ci = g["brier_ci95"] or [None, None]
-        row = [g["key"], *(g["counts"][k] for k in ("scored", "ambiguous", "annulled", "withdrawn",
-                                                    "open", "due", "overdue", "unscored", "mapped")),
-               g["small_sample"], g["brier"], ci[0], ci[1], g["baseline_score"], g["brier_skill"],
-               g["sharpness"], *(m.get(k) for k in ("reliability", "resolution", "uncertainty",
-                                                    "within_bin_variance", "within_bin_covariance"))]
+        row = [
+            g["key"],
+            *(
+                g["counts"][k]
+                for k in (
+                    "scored",
+                    "ambiguous",
+                    "annulled",
+                    "withdrawn",
+                    "open",
+                    "due",
+                    "overdue",
+                    "unscored",
+                    "mapped",
+                )
+            ),
+            g["small_sample"],
+            g["brier"],
+            ci[0],
+            ci[1],
+            g["baseline_score"],
+            g["brier_skill"],
+            g["sharpness"],
+            *(
+                m.get(k)
+                for k in (
+                    "reliability",
+                    "resolution",
+                    "uncertainty",
+                    "within_bin_variance",
+                    "within_bin_covariance",
+                )
+            ),
+        ]
         w.writerow(["" if v is None else v for v in row])
     return buf.getvalue()

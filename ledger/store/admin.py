@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 import ledger
 from ledger.errors import LedgerError, SchemaMismatch, StorageError
 from ledger.store import audit
-from ledger.store.engine import APPLICATION_ID, Store
+from ledger.store.engine import APPLICATION_ID, Store, dbapi
 from ledger.store.schema import (
     KNOWN_REVISIONS,
     SCHEMA_HEAD,
@@ -150,7 +150,7 @@ def backup(store: Store, dest: Path) -> Path:
     try:
         if store.is_sqlite:
             with store.raw_connection() as conn:
-                source = conn.connection.driver_connection
+                source = dbapi(conn)
                 target = sqlite3.connect(tmp)
                 try:
                     source.backup(target)  # one step: a consistent snapshot under a read lock
@@ -269,10 +269,10 @@ def check(store: Store, *, full: bool = True) -> list[str]:
     if store.is_sqlite:
         with store.raw_connection() as conn:
             pragma = "integrity_check" if full else "quick_check"
-            rows = conn.connection.driver_connection.execute(f"PRAGMA {pragma}").fetchall()
+            rows = dbapi(conn).execute(f"PRAGMA {pragma}").fetchall()
             if [r[0] for r in rows] != ["ok"]:
                 problems += [f"integrity: {r[0]}" for r in rows]
-            for table, rowid, parent, _fk in conn.connection.driver_connection.execute(
+            for table, rowid, parent, _fk in dbapi(conn).execute(
                 "PRAGMA foreign_key_check"
             ).fetchall():
                 problems.append(f"foreign key: {table} row {rowid} points at a missing {parent}")
@@ -280,7 +280,7 @@ def check(store: Store, *, full: bool = True) -> list[str]:
         try:
             ensure_current(conn, store.location)
         except SchemaMismatch as exc:
-            return problems + [str(exc)]
+            return [*problems, str(exc)]
         problems += [f"schema: {d}" for d in schema_drift(conn)]
         problems += [f"audit: {p}" for p in audit.verify(conn)]
     return problems

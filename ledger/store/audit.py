@@ -68,7 +68,9 @@ def event_hash(prev_hash: str, ev: dict[str, Any]) -> str:
     return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 
 
-def states(conn: Connection, entity: str, ids: Iterable[int] | None = None) -> dict[str, dict[str, Any]]:
+def states(
+    conn: Connection, entity: str, ids: Iterable[int] | None = None
+) -> dict[str, dict[str, Any]]:
     """Current state of rows of one entity, keyed ``"entity/id"``."""
     table, child = TRACKED[entity]
     q = select(table).order_by(table.c.id)
@@ -103,8 +105,15 @@ def last_hash(conn: Connection) -> tuple[int, str]:
 class Journal:
     """Collects what one change touches and appends its single event."""
 
-    def __init__(self, conn: Connection, actor: str, action: str, entity: str,
-                 entity_id: int | None = None, claim_id: int | None = None) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        actor: str,
+        action: str,
+        entity: str,
+        entity_id: int | None = None,
+        claim_id: int | None = None,
+    ) -> None:
         self.conn = conn
         self.actor = actor
         self.action = action
@@ -130,13 +139,31 @@ class Journal:
             got = states(self.conn, entity, ids)
             for row_id in ids:
                 after[f"{entity}/{row_id}"] = got.get(f"{entity}/{row_id}")
-        return append(self.conn, actor=self.actor, action=self.action, entity=self.entity,
-                      entity_id=self.entity_id, claim_id=self.claim_id,
-                      before=self.before or None, after=after, at=at)
+        return append(
+            self.conn,
+            actor=self.actor,
+            action=self.action,
+            entity=self.entity,
+            entity_id=self.entity_id,
+            claim_id=self.claim_id,
+            before=self.before or None,
+            after=after,
+            at=at,
+        )
 
 
-def append(conn: Connection, *, actor: str, action: str, entity: str, entity_id: int | None,
-           claim_id: int | None, before: Any, after: Any, at: datetime | None = None) -> int:
+def append(
+    conn: Connection,
+    *,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    claim_id: int | None,
+    before: Any,
+    after: Any,
+    at: datetime | None = None,
+) -> int:
     """Append one event after the current last one; the caller holds the write lock."""
     last_id, prev = last_hash(conn)
     ev = {
@@ -153,9 +180,17 @@ def append(conn: Connection, *, actor: str, action: str, entity: str, entity_id:
     digest = event_hash(prev, ev)
     conn.execute(
         EVENT.insert().values(
-            id=ev["id"], at=datetime.fromisoformat(ev["at"]), actor=actor, action=action,
-            entity=entity, entity_id=entity_id, claim_id=claim_id, before=ev["before"],
-            after=ev["after"], prev_hash=prev, hash=digest,
+            id=ev["id"],
+            at=datetime.fromisoformat(ev["at"]),
+            actor=actor,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            claim_id=claim_id,
+            before=ev["before"],
+            after=ev["after"],
+            prev_hash=prev,
+            hash=digest,
         )
     )
     return int(ev["id"])
@@ -174,14 +209,21 @@ def verify(conn: Connection) -> list[str]:
         ev = dict(row)
         ev["at"] = json.loads(canonical(ev["at"]))
         if ev["id"] != expected_id:
-            problems.append((expected_id, f"event {expected_id} is missing: the log jumps to "
-                                          f"event {ev['id']}"))
+            problems.append(
+                (expected_id, f"event {expected_id} is missing: the log jumps to event {ev['id']}")
+            )
         if ev["prev_hash"] != prev:
-            problems.append((ev["id"], f"event {ev['id']} does not link to the event before it "
-                                       "(events removed or reordered)"))
+            problems.append(
+                (
+                    ev["id"],
+                    f"event {ev['id']} does not link to the event before it "
+                    "(events removed or reordered)",
+                )
+            )
         if event_hash(ev["prev_hash"], ev) != ev["hash"]:
-            problems.append((ev["id"], f"event {ev['id']} was edited: its hash does not match "
-                                       "its content"))
+            problems.append(
+                (ev["id"], f"event {ev['id']} was edited: its hash does not match its content")
+            )
         prev = ev["hash"]
         expected_id = ev["id"] + 1
         if ev["after"]:
@@ -201,18 +243,28 @@ def verify(conn: Connection) -> list[str]:
     for key, state in actual.items():
         entity, row_id = key.split("/")
         if key not in expected:
-            problems.append((10**12, f"{entity} {row_id} has no event: it was added behind the "
-                                     "tool's back"))
+            problems.append(
+                (10**12, f"{entity} {row_id} has no event: it was added behind the tool's back")
+            )
         elif not _same(expected[key], state):
             ev_id = recorded_by[key]
-            problems.append((ev_id, f"{entity} {row_id} differs from event {ev_id}, the last "
-                                    "that recorded it: edited behind the tool's back"))
+            problems.append(
+                (
+                    ev_id,
+                    f"{entity} {row_id} differs from event {ev_id}, the last "
+                    "that recorded it: edited behind the tool's back",
+                )
+            )
     for key, state in expected.items():
         if state is not None and key not in actual:
             entity, row_id = key.split("/")
             ev_id = recorded_by[key]
-            problems.append((ev_id, f"{entity} {row_id} recorded by event {ev_id} is missing: "
-                                    "deleted behind the tool's back"))
+            problems.append(
+                (
+                    ev_id,
+                    f"{entity} {row_id} recorded by event {ev_id} is missing: "
+                    "deleted behind the tool's back",
+                )
+            )
     problems.sort(key=lambda p: p[0])
     return [text for _, text in problems]
-

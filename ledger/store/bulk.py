@@ -8,7 +8,7 @@ values here, once, to exactly what the column types would have sent (the round-t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timezone
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import Boolean, Date, Table
@@ -21,7 +21,7 @@ def _sqlite_value(kind: str, v: Any) -> Any:
     if v is None:
         return None
     if kind == "datetime":
-        v = v.astimezone(timezone.utc)
+        v = v.astimezone(UTC)
         return (f"{v.year:04d}-{v.month:02d}-{v.day:02d} {v.hour:02d}:{v.minute:02d}:"
                 f"{v.second:02d}.{v.microsecond:06d}")
     if kind == "date":
@@ -50,13 +50,14 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     if dialect == "sqlite":
         mark = "?"
         data = [tuple(_sqlite_value(k, r[c]) if k != "plain" else r[c]
-                      for c, k in zip(cols, kinds)) for r in rows]
+                      for c, k in zip(cols, kinds, strict=False)) for r in rows]
     else:
         mark = "%s"
         data = [tuple(r[c] for c in cols) for r in rows]
     sql = (f'INSERT INTO {table.name} ({", ".join(cols)}) '
            f'VALUES ({", ".join(mark for _ in cols)})')
-    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    raw: Any = conn.connection.driver_connection  # sqlite3 or psycopg: both DB-API
+    cur = raw.cursor()
     try:
         cur.executemany(sql, data)
     finally:

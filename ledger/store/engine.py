@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,11 +47,21 @@ def wait_budget(network: bool) -> float:
         try:
             value = float(raw)
         except ValueError:
-            raise StorageError(f"LEDGER_BUSY_TIMEOUT must be a number of seconds, not {raw!r}") from None
+            raise StorageError(
+                f"LEDGER_BUSY_TIMEOUT must be a number of seconds, not {raw!r}"
+            ) from None
         if value < 0:
             raise StorageError("LEDGER_BUSY_TIMEOUT must not be negative")
         return value
     return DEFAULT_WAIT_NETWORK if network else DEFAULT_WAIT_LOCAL
+
+
+def dbapi(conn: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under a SQLAlchemy one (for backup, pragmas, bulk cursors)."""
+    raw = conn.connection.driver_connection
+    if not isinstance(raw, sqlite3.Connection):
+        raise StorageError("this operation needs a SQLite ledger")
+    return raw
 
 
 def begin_immediate(dbapi: sqlite3.Connection, wait: float) -> None:
@@ -91,7 +100,7 @@ class Store:
         if is_url(target):
             url = normalize_url(target)
             if url.startswith("sqlite:///"):
-                self.path = Path(url[len("sqlite:///"):]).expanduser().resolve()
+                self.path = Path(url[len("sqlite:///") :]).expanduser().resolve()
             elif not url.startswith("postgresql"):
                 raise StorageError(
                     f"unsupported database URL {target!r}: use a file path or postgresql://..."
@@ -165,7 +174,7 @@ class Store:
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Connection) -> None:
             if conn.get_execution_options().get("ledger_write"):
-                begin_immediate(conn.connection.driver_connection, wait)
+                begin_immediate(dbapi(conn), wait)
             else:
                 conn.exec_driver_sql("BEGIN DEFERRED")
 
@@ -178,31 +187,27 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A short read transaction: no write lock."""
-        with self._errors():
-            with self.engine.connect() as conn:
-                with conn.begin():
-                    yield conn
+        with self._errors(), self.engine.connect() as conn, conn.begin():
+            yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction: the whole change or nothing."""
-        with self._errors():
-            with self.engine.connect().execution_options(ledger_write=True) as conn:
-                with conn.begin():
-                    yield conn
+        with (self._errors(), self.engine.connect().execution_options(ledger_write=True) as conn,
+              conn.begin()):
+            yield conn
 
     @contextmanager
     def raw_connection(self, *, foreign_keys: bool = True) -> Iterator[Connection]:
         """A connection with no transaction open; ``foreign_keys=False`` for batch migrations."""
-        with self._errors():
-            with self.engine.connect() as conn:
-                if self.is_sqlite and not foreign_keys:
-                    self.pragma(conn, "PRAGMA foreign_keys=OFF")
-                yield conn
+        with self._errors(), self.engine.connect() as conn:
+            if self.is_sqlite and not foreign_keys:
+                self.pragma(conn, "PRAGMA foreign_keys=OFF")
+            yield conn
 
     def pragma(self, conn: Connection, statement: str) -> Any:
         """Run a pragma on the driver connection, outside any transaction (where it must run)."""
-        cur = conn.connection.driver_connection.execute(statement)  # type: ignore[union-attr]
+        cur = dbapi(conn).execute(statement)
         row = cur.fetchone()
         cur.close()
         return None if row is None else row[0]
@@ -231,7 +236,8 @@ class Store:
                 held = f" Held by: {', '.join(who)}." if who else ""
                 return StorageBusy(
                     f"the ledger file {self.path} stayed locked by another writer for "
-                    f"{self.wait:g} s.{held} Try again, or wait longer with LEDGER_BUSY_TIMEOUT=SECONDS."
+                    f"{self.wait:g} s.{held} Try again, or wait longer with "
+                    "LEDGER_BUSY_TIMEOUT=SECONDS."
                 )
             if name == "SQLITE_NOTADB" or "file is not a database" in msg:
                 return SchemaMismatch(f"{self.path} is not a ledger: it is not a SQLite database")
@@ -269,8 +275,10 @@ class Store:
             )
         if os.environ.get("LEDGER_QUIET_NETWORK_WARNING"):
             return None
-        return (f"{self.path} is on a network filesystem; ledger uses the rollback journal "
-                "here, but file locking on shares can fail. See README, 'Sharing a ledger file'.")
+        return (
+            f"{self.path} is on a network filesystem; ledger uses the rollback journal "
+            "here, but file locking on shares can fail. See README, 'Sharing a ledger file'."
+        )
 
     def set_journal(self, mode: str) -> str:
         mode = mode.lower()
@@ -290,4 +298,3 @@ class Store:
                 "file open; ask everyone to close ledger and try again"
             )
         return got
-

@@ -43,7 +43,7 @@ def filesystem_type(path: str | os.PathLike[str]) -> str | None:
             drive = os.path.splitdrive(s)[0] + "\\"
             if ctypes.windll.kernel32.GetDriveTypeW(drive) == 4:  # DRIVE_REMOTE
                 return "smb"
-        except Exception:  # noqa: BLE001 - advisory detection must never fail the command
+        except Exception:
             return None
         return "local"
     return None

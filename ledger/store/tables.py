@@ -16,6 +16,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Insert,
     Integer,
     MetaData,
     String,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Connection
 
 from ledger.core.rules import DUE_BASES, OUTCOMES, STANCES, sql_in
 from ledger.store.types import UTCDateTime
@@ -38,8 +40,8 @@ NAMING = {
 metadata = MetaData(naming_convention=NAMING)
 
 
-def _fk(name: str, target: str, **kw: bool) -> Column[int]:
-    return Column(name, Integer, ForeignKey(target), nullable=False, **kw)
+def _fk(name: str, target: str, *, index: bool = False) -> Column[int]:
+    return Column(name, Integer, ForeignKey(target), nullable=False, index=index)
 
 
 def _recorded(by: str = "recorded_by") -> tuple[Column[int], Column[object]]:
@@ -194,3 +196,11 @@ TABLES_IN_LOAD_ORDER: tuple[Table, ...] = (
     ANALYST, SOURCE, SOURCE_AUTHOR, CLAIM, CLAIM_TAG, FORECAST, EVIDENCE, RESOLUTION,
     RES_EVIDENCE, EVENT,
 )
+
+
+def insert_id(conn: Connection, stmt: Insert) -> int:
+    """Run one INSERT and return the new row's id."""
+    pk = conn.execute(stmt).inserted_primary_key
+    if pk is None:  # pragma: no cover - every table here has an integer key
+        raise RuntimeError(f"{stmt.table} returned no primary key")
+    return int(pk[0])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime
@@ -27,20 +27,16 @@ class UTCDateTime(TypeDecorator):
             raise TypeError(f"expected a datetime, got {type(value).__name__}")
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("naive datetime: pass an aware datetime")
-        value = value.astimezone(timezone.utc)
-        return datetime(
-            *value.timetuple()[:6],
-            value.microsecond,
-            tzinfo=None if dialect.name == "sqlite" else timezone.utc,
-        )
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None if dialect.name == "sqlite" else UTC)
 
     def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -22,8 +22,8 @@ from datetime import date
 from pathlib import Path
 
 
-def writer(target: str, n: int, who: int, out: "mp.Queue[list[float]]", ready: "mp.Queue[int]",
-           go: "mp.Event") -> None:  # type: ignore[name-defined]
+def writer(target: str, n: int, who: int, out: mp.Queue[list[float]], ready: mp.Queue[int],
+           go: mp.Event) -> None:  # type: ignore[name-defined]
     from ledger.core.probability import parse_probability
     from ledger.ops import changes
     from ledger.store.engine import Store
@@ -96,7 +96,10 @@ def main() -> None:
 
         created: list[str] = []
         targets.append(("postgresql", pg_target, (admin, created)))
-    print(f"{'backend':11} {'writers':>7} {'changes/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'vs 1 writer':>12}")
+    print(
+        f"{'backend':11} {'writers':>7} {'changes/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'vs 1 writer':>12}"
+    )
     for name, make, cleanup in targets:
         base = None
         for writers in (1, 4, 8):
@@ -104,8 +107,10 @@ def main() -> None:
             prepare(target)
             tput, p50, p99 = run(target, writers, max(1, args.changes // writers))
             base = base or tput
-            print(f"{name:11} {writers:7d} {tput:10.1f} {p50 * 1000:8.1f} {p99 * 1000:8.1f} "
-                  f"{tput / base:11.2f}x")
+            print(
+                f"{name:11} {writers:7d} {tput:10.1f} {p50 * 1000:8.1f} {p99 * 1000:8.1f} "
+                f"{tput / base:11.2f}x"
+            )
         if cleanup:
             admin, created = cleanup
             for db in created:

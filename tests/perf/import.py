@@ -17,12 +17,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 
 def make_file(path: Path, n: int) -> None:
-    t0 = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    t0 = datetime(2020, 1, 1, tzinfo=UTC)
     with open(path, "w") as fh:
         fh.write(json.dumps({"type": "ledger", "format": 1}) + "\n")
         for a in range(50):
@@ -50,7 +50,8 @@ def make_file(path: Path, n: int) -> None:
 
 def baseline(db: Path, src: Path) -> None:
     """Parse the same file and executemany the same rows with the standard sqlite3 module."""
-    recs = [json.loads(line) for line in open(src)]
+    with open(src) as fh:
+        recs = [json.loads(line) for line in fh]
     con = sqlite3.connect(db)
     con.execute("PRAGMA foreign_keys=ON")
     con.execute("PRAGMA synchronous=FULL")
@@ -67,19 +68,48 @@ def baseline(db: Path, src: Path) -> None:
             cid = len(ids) + 1
             ids[r["key"]] = cid
             at = r["recorded_at"].replace("T", " ")[:26]
-            claims.append((cid, r["key"], r["statement"], names[r["author"]], r["subject"],
-                           r["made_on"], r["due_on"], r["due_basis"], names[r["recorded_by"]], at, 1))
+            claims.append(
+                (
+                    cid,
+                    r["key"],
+                    r["statement"],
+                    names[r["author"]],
+                    r["subject"],
+                    r["made_on"],
+                    r["due_on"],
+                    r["due_basis"],
+                    names[r["recorded_by"]],
+                    at,
+                    1,
+                )
+            )
             tags += [(cid, t) for t in r["tags"]]
         elif r["type"] == "forecast":
             at = r["recorded_at"].replace("T", " ")[:26]
-            forecasts.append((ids[r["claim"]], names[r["by"]], r["made_on"], r["probability"],
-                              r["given"], 0, 0, names[r["recorded_by"]], at))
-    con.executemany("INSERT INTO claim (id, key, statement, author_id, subject, made_on, due_on, "
-                    "due_basis, recorded_by, recorded_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    claims)
+            forecasts.append(
+                (
+                    ids[r["claim"]],
+                    names[r["by"]],
+                    r["made_on"],
+                    r["probability"],
+                    r["given"],
+                    0,
+                    0,
+                    names[r["recorded_by"]],
+                    at,
+                )
+            )
+    con.executemany(
+        "INSERT INTO claim (id, key, statement, author_id, subject, made_on, due_on, "
+        "due_basis, recorded_by, recorded_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        claims,
+    )
     con.executemany("INSERT INTO claim_tag (claim_id, tag) VALUES (?, ?)", tags)
-    con.executemany("INSERT INTO forecast (claim_id, analyst_id, made_on, probability, given, "
-                    "mapped, vague, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?,?,?)", forecasts)
+    con.executemany(
+        "INSERT INTO forecast (claim_id, analyst_id, made_on, probability, given, "
+        "mapped, vague, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        forecasts,
+    )
     con.commit()
     con.close()
 
@@ -110,9 +140,15 @@ def main() -> None:
         make_file(src, args.claims)
         empty = tmpd / "empty.db"
         subprocess.run([exe, "--db", str(empty), "db", "init"], check=True, capture_output=True)
-        times: dict[str, list[float]] = {"raw sqlite3 executemany": [], "ledger import (library)": []}
+        times: dict[str, list[float]] = {
+            "raw sqlite3 executemany": [],
+            "ledger import (library)": [],
+        }
         for run in range(args.runs):
-            for name, fn in (("raw sqlite3 executemany", baseline), ("ledger import (library)", ours)):
+            for name, fn in (
+                ("raw sqlite3 executemany", baseline),
+                ("ledger import (library)", ours),
+            ):
                 db = tmpd / f"{run}-{name[:3]}.db"
                 shutil.copy(empty, db)
                 t0 = time.perf_counter()
@@ -124,7 +160,9 @@ def main() -> None:
         subprocess.run([exe, "--db", str(db), "import", str(src)], check=True, capture_output=True)
         cli = time.perf_counter() - t0
         t0 = time.perf_counter()
-        check = subprocess.run([exe, "--db", str(db), "db", "check"], capture_output=True, text=True)
+        check = subprocess.run(
+            [exe, "--db", str(db), "db", "check"], capture_output=True, text=True
+        )
         check_t = time.perf_counter() - t0
     base = statistics.median(times["raw sqlite3 executemany"])
     print(f"{args.claims} claims + {args.claims} forecasts; median of {args.runs} runs")

@@ -48,20 +48,42 @@ def build(db: Path, claims: int, forecasts: int, analysts: int, seed: int = 1) -
             known = due + timedelta(days=rng.randrange(-20, 30))
             known = max(known, m)
             outcome = rng.choice(["true", "false", "true", "false", "ambiguous"])
-            rrow.append((c, 1, outcome, known.isoformat(), author, f"{known.isoformat()} 10:00:00.000000"))
+            rrow.append(
+                (c, 1, outcome, known.isoformat(), author, f"{known.isoformat()} 10:00:00.000000")
+            )
     for i in range(forecasts):
         c = rng.randrange(1, claims + 1) if i >= claims else i + 1
         m, due = made[c]
         d = m + timedelta(days=rng.randrange(0, (due - m).days + 1))
         who = rng.randrange(1, analysts + 1)
-        frow.append((c, who, d.isoformat(), round(rng.uniform(0.01, 0.99), 2), "x", 0, 0, who,
-                     f"{d.isoformat()} 09:30:00.000000"))
-    con.executemany("INSERT INTO claim (id, key, statement, author_id, subject, made_on, due_on, "
-                    "due_basis, recorded_by, recorded_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,?)", crow)
-    con.executemany("INSERT INTO resolution (claim_id, revision, outcome, known_on, resolved_by, "
-                    "recorded_at) VALUES (?,?,?,?,?,?)", rrow)
-    con.executemany("INSERT INTO forecast (claim_id, analyst_id, made_on, probability, given, mapped, "
-                    "vague, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?,?,?)", frow)
+        frow.append(
+            (
+                c,
+                who,
+                d.isoformat(),
+                round(rng.uniform(0.01, 0.99), 2),
+                "x",
+                0,
+                0,
+                who,
+                f"{d.isoformat()} 09:30:00.000000",
+            )
+        )
+    con.executemany(
+        "INSERT INTO claim (id, key, statement, author_id, subject, made_on, due_on, "
+        "due_basis, recorded_by, recorded_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        crow,
+    )
+    con.executemany(
+        "INSERT INTO resolution (claim_id, revision, outcome, known_on, resolved_by, "
+        "recorded_at) VALUES (?,?,?,?,?,?)",
+        rrow,
+    )
+    con.executemany(
+        "INSERT INTO forecast (claim_id, analyst_id, made_on, probability, given, mapped, "
+        "vague, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        frow,
+    )
     con.commit()
     con.execute("ANALYZE")
     con.close()
@@ -89,8 +111,10 @@ def main() -> None:
         subprocess.run([exe, "--db", str(db), "db", "init"], check=True, capture_output=True)
         t0 = time.perf_counter()
         build(db, args.claims, args.forecasts, args.analysts)
-        print(f"built {args.claims} claims, {args.forecasts} forecasts, {args.analysts} analysts "
-              f"in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"built {args.claims} claims, {args.forecasts} forecasts, {args.analysts} analysts "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
 
         def baseline() -> None:
             con = sqlite3.connect(db)
@@ -98,13 +122,17 @@ def main() -> None:
             con.close()
 
         def report() -> None:
-            subprocess.run([exe, "--db", str(db), "report", "--format", "json"], check=True,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [exe, "--db", str(db), "report", "--format", "json"],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
 
         def report_lib() -> None:
             from datetime import date
 
-            from ledger.scorecard.build import Request, build as build_report
+            from ledger.scorecard.build import Request
+            from ledger.scorecard.build import build as build_report
             from ledger.store.engine import Store
 
             store = Store(str(db))
