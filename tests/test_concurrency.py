@@ -16,14 +16,20 @@ import pytest
 import synth
 from helpers import Ledger, ledger_exe, one_line_error, sql, typed_rows
 
+pytestmark = pytest.mark.slow  # real processes; `pytest -m "not slow"` skips them
+
 WORKERS = 8
 ROUNDS = 4  # each round: add, forecast, forecast, evidence, resolve = 5 changes
 
 
-def _worker_script(target: str, w: int, rounds: int = ROUNDS) -> str:
+def _worker_script(target: str, w: int, rounds: int = ROUNDS, gate: Path | None = None) -> str:
+    """Shell commands for one worker; with ``gate``, it waits after its first round until the
+    gate file exists (a condition, so the test controls when the rest is written)."""
     exe = ledger_exe()
     lines = ["set -e"]
     for r in range(rounds):
+        if r == 1 and gate is not None:
+            lines.append(f'while [ ! -e "{gate}" ]; do sleep 0.01; done')
         key = f"w{w}-c{r}"
         lines += [
             f'"{exe}" --db "{target}" --as worker{w} add "Claim {r} by worker {w}" --key {key} '
@@ -321,19 +327,28 @@ def test_edits_behind_the_tools_back_are_found(ledger, name, statement, fragment
     assert problems and fragment in problems[0], res.stderr
 
 
+def _events(lg: Ledger) -> int:
+    return int(sql(lg.target, "SELECT count(*) FROM event")[0][0])
+
+
 def test_backup_under_load_is_a_consistent_prefix(ledger, tmp_path):
+    gate = tmp_path / "gate"
     procs = [
         subprocess.Popen(
-            ["bash", "-c", _worker_script(ledger.target, w, rounds=2)],
+            ["bash", "-c", _worker_script(ledger.target, w, rounds=3, gate=gate)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for w in range(4)
     ]
-    time.sleep(1.5)
+    deadline = time.monotonic() + 300
+    while _events(ledger) < 3 and time.monotonic() < deadline:  # wait for writes, not a time
+        assert all(p.poll() is None for p in procs), "a worker stopped early"
+        time.sleep(0.01)
     dest = tmp_path / "mid.db"
-    ledger.ok("db", "backup", str(dest))
+    ledger.ok("db", "backup", str(dest))  # workers are still writing their first round
+    gate.touch()  # the rest of the history is written after the backup, by construction
     for p in procs:
         assert p.wait(timeout=600) == 0, p.stderr.read()
     Ledger(str(dest)).ok("db", "check")

@@ -240,4 +240,6 @@ def test_each_format_renders(synthetic, fmt, tmp_path):
 def test_report_on_an_empty_ledger(ledger):
     data = ledger.json("report")
     assert data["groups"] == [] and data["overall"]["brier"] is None
-    assert ledger.ok("report").stdout
+    assert data["overall"]["counts"]["scored"] == 0
+    text = ledger.ok("report").stdout
+    assert "Scorecard as of" in text and "all outcomes, by author" in text

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -85,6 +86,11 @@ def test_every_listing_renders_in_every_format(ledger, fmt):
             assert list(csv.reader(io.StringIO(out)))
         if fmt == "text":
             assert max(len(line) for line in out.splitlines()) <= 100
+        if fmt == "md":  # a Markdown table (or, for show, a titled page with tables)
+            lines = out.splitlines()
+            assert any(re.fullmatch(r"\|[-| :]+\|", ln) for ln in lines), args
+            if args[0] == "show":
+                assert lines[0] == "# us-phone (id 1)" and "## Forecasts" in out
 
 
 def test_export_import_round_trip_is_byte_identical(ledger, tmp_path, request):
