@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("ledger")
-except PackageNotFoundError:  # a source checkout that was never installed
-    __version__ = "0+unknown"
+from ledger.version import __version__
 
 if TYPE_CHECKING:
     from ledger.api import Ledger

@@ -95,7 +95,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from ledger import __version__
+        from ledger.version import __version__
 
         print(f"ledger {__version__}")
         raise typer.Exit()

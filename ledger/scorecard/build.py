@@ -17,6 +17,7 @@ from ledger.core import scoring as sc
 from ledger.core.stats import wilson
 from ledger.scorecard import query
 from ledger.scorecard.periods import Period, steps
+from ledger.scorecard.query import CountRow, PairRow, WeightedRow
 from ledger.store.engine import Store
 
 SMALL_SAMPLE = 10
@@ -52,12 +53,12 @@ def _n(x: float) -> int | float:
 
 
 def group_stats(
-    key: str, rows: list[tuple], pairs: list[float], counts: dict[str, int]
+    key: str, rows: list[WeightedRow], pairs: list[float], counts: dict[str, int]
 ) -> dict[str, Any]:
     """One GROUP of the JSON contract from weighted rows and per-pair Brier scores."""
-    p = [r[1] for r in rows]
-    y = [int(r[2]) for r in rows]
-    w = [float(r[7]) for r in rows]
+    p = [r.p for r in rows]
+    y = [int(r.y) for r in rows]
+    w = [float(r.weight) for r in rows]
     scored = len(pairs)
     out: dict[str, Any] = {
         "key": key,
@@ -110,20 +111,21 @@ def group_stats(
             ],
         }
     )
-    mapped = [(r[1], int(r[2]), r[4], r[5], float(r[7])) for r in rows if r[3] and r[4] is not None]
+    mapped = [r for r in rows if r.mapped and r.band_lo is not None and r.band_hi is not None]
     if mapped:
-        mw = [x[4] for x in mapped]
-        lo = sum(x[4] * sc.brier_range((x[2], x[3]), x[1])[0] for x in mapped) / sum(mw)
-        hi = sum(x[4] * sc.brier_range((x[2], x[3]), x[1])[1] for x in mapped) / sum(mw)
+        mw = [float(r.weight) for r in mapped]
+        ranges = [sc.brier_range((r.band_lo or 0.0, r.band_hi or 0.0), int(r.y)) for r in mapped]
+        lo = sum(w * b[0] for w, b in zip(mw, ranges, strict=True)) / sum(mw)
+        hi = sum(w * b[1] for w, b in zip(mw, ranges, strict=True)) / sum(mw)
         out["mapped"] = {
             "weight": _n(sum(mw)),
-            "brier": _num(sc.mean_brier([x[0] for x in mapped], [x[1] for x in mapped], mw)),
+            "brier": _num(sc.mean_brier([r.p for r in mapped], [int(r.y) for r in mapped], mw)),
             "brier_range": [_num(lo), _num(hi)],
         }
     return out
 
 
-def phrase_calibration(rows: list[tuple]) -> list[dict[str, Any]]:
+def phrase_calibration(rows: list[WeightedRow]) -> list[dict[str, Any]]:
     """For each phrase: how often what it was used for came true, against its number."""
     acc: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for _g, p, y, mapped, _lo, _hi, phrase, w in rows:
@@ -185,7 +187,7 @@ def build(store: Store, req: Request) -> dict[str, Any]:
         with query.segments(conn, win):
             rows, pairs, counts = _fetch(conn, win, req.by)
             if req.by == "tag":  # a claim may carry several tags, or none: ask the database
-                overall = _fetch(conn, win, None)
+                overall: Fetched = _fetch(conn, win, None)
             else:  # the groups partition the pairs
                 overall = (_as_all(rows), _as_all(pairs), _as_all(counts))
         trend: list[tuple[Any, ...]] = []
@@ -223,7 +225,10 @@ def build(store: Store, req: Request) -> dict[str, Any]:
     return report
 
 
-def _fetch(conn: Any, win: query.Window, by: str | None) -> tuple[list[tuple], ...]:
+Fetched = tuple[list[WeightedRow], list[PairRow], list[CountRow]]
+
+
+def _fetch(conn: Any, win: query.Window, by: str | None) -> Fetched:
     return (
         query.weighted_rows(conn, win, by),
         query.pair_rows(conn, win, by),
@@ -231,25 +236,27 @@ def _fetch(conn: Any, win: query.Window, by: str | None) -> tuple[list[tuple], .
     )
 
 
-def _as_all(rows: list[tuple]) -> list[tuple]:
-    return [("(all)", *r[1:]) for r in rows]
+def _as_all(rows: list[Any]) -> list[Any]:
+    """The same rows, all in one group."""
+    return [r._replace(group="(all)") for r in rows]
 
 
-def _overall(rows: list[tuple], pairs: list[tuple], counts: list[tuple]) -> dict[str, Any]:
+def _overall(rows: list[WeightedRow], pairs: list[PairRow],
+             counts: list[CountRow]) -> dict[str, Any]:
     groups, _ = _groups(rows, pairs, counts, compare=False)
     return groups[0] if groups else group_stats("(all)", [], [], {})
 
 
 def _groups(
-    rows: list[tuple], pairs: list[tuple], counts: list[tuple], *, compare: bool
+    rows: list[WeightedRow], pairs: list[PairRow], counts: list[CountRow], *, compare: bool
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    by_rows: dict[str, list[tuple]] = defaultdict(list)
+    by_rows: dict[str, list[WeightedRow]] = defaultdict(list)
     for r in rows:
-        by_rows[str(r[0])].append(r)
+        by_rows[str(r.group)].append(r)
     scores: dict[str, list[float]] = defaultdict(list)
-    for g, _a, _c, b, w in pairs:
-        if w > 0:
-            scores[str(g)].append(b / w)
+    for pr in pairs:
+        if pr.weight > 0:
+            scores[str(pr.group)].append(pr.brier_sum / pr.weight)
     by_counts: dict[str, dict[str, int]] = defaultdict(dict)
     for g, status, n, mapped in counts:
         c = by_counts[str(g)]
@@ -272,7 +279,7 @@ def _groups(
     return groups, comparisons
 
 
-def _claim_by_claim(pairs: list[tuple]) -> tuple[dict[str, dict[int, float]], dict[str, float]]:
+def _claim_by_claim(pairs: list[PairRow]) -> tuple[dict[str, dict[int, float]], dict[str, float]]:
     """Per-analyst scores on claims someone else scored too, and each analyst's mean Brier
     relative to the median forecaster on those claims (pairs come ordered by claim)."""
     per_analyst: dict[str, dict[int, float]] = defaultdict(dict)
@@ -281,11 +288,11 @@ def _claim_by_claim(pairs: list[tuple]) -> tuple[dict[str, dict[int, float]], di
     i, n = 0, len(pairs)
     while i < n:
         j = i
-        while j < n and pairs[j][2] == pairs[i][2]:
+        while j < n and pairs[j].claim_id == pairs[i].claim_id:
             j += 1
         if j - i > 1:
-            claim = int(pairs[i][2])
-            here = {str(g): b / w for g, _a, _c, b, w in pairs[i:j] if w > 0}
+            claim = int(pairs[i].claim_id)
+            here = {str(pr.group): pr.brier_sum / pr.weight for pr in pairs[i:j] if pr.weight > 0}
             for g, v in sc.relative_to_median(here).items():
                 rel_sum[g] += v
                 rel_n[g] += 1
@@ -294,9 +301,9 @@ def _claim_by_claim(pairs: list[tuple]) -> tuple[dict[str, dict[int, float]], di
     return per_analyst, {g: rel_sum[g] / rel_n[g] for g in rel_n}
 
 
-def _merge(rows: list[tuple]) -> list[tuple]:
+def _merge(rows: list[WeightedRow]) -> list[WeightedRow]:
     """Sum weights of identical (p, y, mapped, band, phrase) rows."""
-    acc: dict[tuple, float] = defaultdict(float)
+    acc: dict[tuple[Any, ...], float] = defaultdict(float)
     for r in rows:
-        acc[tuple(r[:7])] += float(r[7])
-    return [(*k, w) for k, w in acc.items()]
+        acc[tuple(r[:7])] += float(r.weight)
+    return [WeightedRow._make((*k, w)) for k, w in acc.items()]

@@ -15,12 +15,44 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import Date, TextClause, bindparam, text
 from sqlalchemy.engine import Connection
 
 from ledger.core.rules import OVERDUE_GRACE_DAYS, SCORED_OUTCOMES, sql_in
 from ledger.store.types import UTCDateTime
+
+
+class WeightedRow(NamedTuple):
+    """A distinct forecast in a group, with the time weight of all pairs that gave it."""
+
+    group: Any
+    p: float
+    y: int
+    mapped: bool
+    band_lo: float | None
+    band_hi: float | None
+    phrase: str | None
+    weight: float
+
+
+class PairRow(NamedTuple):
+    """One scored (analyst, claim) pair in a group: its Brier is ``brier_sum / weight``."""
+
+    group: Any
+    analyst_id: int
+    claim_id: int
+    brier_sum: float
+    weight: float
+
+
+class CountRow(NamedTuple):
+    group: Any
+    status: str
+    n: int
+    mapped: int
+
 
 SEG = "ledger_report_seg"
 PAIRS = "ledger_report_pairs"
@@ -141,31 +173,32 @@ def _key(by: str | None, alias: str) -> tuple[str, str, str]:
     raise ValueError(by)
 
 
-def weighted_rows(conn: Connection, win: Window, by: str | None) -> list[tuple]:
-    """(group, p, y, mapped, band_lo, band_hi, phrase, weight) with weights summed."""
+def weighted_rows(conn: Connection, win: Window, by: str | None) -> list[WeightedRow]:
+    """Each group's distinct forecasts with their weights summed."""
     key, join, gb = _key(by, "s")
-    return _named(conn, _run(conn, f"""
+    return [WeightedRow(*r) for r in _named(conn, _run(conn, f"""
 SELECT {key} AS g, s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase, SUM({WEIGHT}) AS w
 FROM {SEG} s {PAIR_JOIN} {join}
 WHERE {WEIGHT} > 0
-GROUP BY {gb}s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase""", win), by)
+GROUP BY {gb}s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase""", win), by)]
 
 
-def pair_rows(conn: Connection, win: Window, by: str | None) -> list[tuple]:
-    """(group, analyst_id, claim_id, weighted Brier sum, weight) for every scored pair in a
-    group; the pair's Brier there is the ratio (a pair split over phrases has weight < 1)."""
+def pair_rows(conn: Connection, win: Window, by: str | None) -> list[PairRow]:
+    """Every scored pair in a group, ordered by claim (a pair split over phrases has
+    weight < 1 in each)."""
     if by == "phrase":
         key, join, gb = _key(by, "s")
-        return _run(conn, f"""
+        return [PairRow(*r) for r in _run(conn, f"""
 SELECT {key} AS g, s.analyst_id, s.claim_id, SUM({WEIGHT} * (s.p - s.y) * (s.p - s.y)),
        SUM({WEIGHT})
-FROM {SEG} s {PAIR_JOIN} WHERE {WEIGHT} > 0 GROUP BY {gb}s.analyst_id, s.claim_id""", win)
+FROM {SEG} s {PAIR_JOIN} WHERE {WEIGHT} > 0 GROUP BY {gb}s.analyst_id, s.claim_id""", win)]
     key, join, _ = _key(by, "s")
-    return _named(conn, _run(conn, f"SELECT {key} AS g, s.analyst_id, s.claim_id, s.b, s.w "
-                                   f"FROM {PAIRS} s {join} ORDER BY s.claim_id", win), by)
+    return [PairRow(*r) for r in _named(
+        conn, _run(conn, f"SELECT {key} AS g, s.analyst_id, s.claim_id, s.b, s.w "
+                         f"FROM {PAIRS} s {join} ORDER BY s.claim_id", win), by)]
 
 
-def status_counts(conn: Connection, win: Window, by: str | None) -> list[tuple]:
+def status_counts(conn: Connection, win: Window, by: str | None) -> list[CountRow]:
     """(group, status, count, of which mapped) over (analyst, claim) pairs: an analyst is in a
     claim's
     pair if they authored it or forecast it (by the as-of instant). Resolutions count in the
@@ -263,9 +296,9 @@ GROUP BY {gb}s.status""",
     out = []
     for g, status, n in rows:
         if status == "scored+mapped":
-            out.append((g, "scored", n, n))
+            out.append(CountRow(g, "scored", n, n))
         else:
-            out.append((g, status, n, 0))
+            out.append(CountRow(g, status, n, 0))
     return out
 
 

@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-import ledger
 from ledger.errors import LedgerError, SchemaMismatch, StorageError
 from ledger.store import audit
 from ledger.store.engine import APPLICATION_ID, Store, dbapi
@@ -25,6 +24,7 @@ from ledger.store.schema import (
 )
 from ledger.store.tables import TABLES_IN_LOAD_ORDER, metadata
 from ledger.store.types import utcnow
+from ledger.version import __version__
 
 
 def alembic_config(conn: Connection | None = None) -> Any:
@@ -77,7 +77,7 @@ def init(store: Store, actor: str) -> str:
         with store.write() as conn:
             audit.append(conn, actor=actor, action="db.init", entity="ledger", entity_id=None,
                          claim_id=None, before=None, after={"schema": SCHEMA_HEAD,
-                                                            "tool": ledger.__version__})
+                                                            "tool": __version__})
     except BaseException:
         if store.path is not None and store.path.exists():
             store.dispose()
