@@ -7,9 +7,10 @@ the ledger's clock (``AppState.today``), so "today", "+6 months" and "in the fut
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, TypeVar
 
 import typer
 
@@ -17,6 +18,8 @@ from ledger.core.rules import OUTCOMES, DueBasis, Outcome, Stance, StatusFilter
 
 if TYPE_CHECKING:
     from ledger.core.probability import Probability
+
+T = TypeVar("T")
 
 #: Output formats, each a subset of one order: text, md, json, csv, html (jsonl for export).
 ListingFormatChoice = Literal["text", "md", "json", "csv"]
@@ -38,49 +41,61 @@ def _usage(exc: Exception) -> typer.BadParameter:
     return typer.BadParameter(str(exc))
 
 
-def read_day(text: str) -> date:
-    from ledger.core.dates import DateError, parse_day
+def _reader(parse: Callable[[str, date], T], kind: type) -> Callable[[str], T]:
+    """A Typer parser: ``parse(text, today)``, its refusal turned into a usage error (exit 2)
+    naming the option. A value already read (a default given as a value) passes through."""
+    from ledger.errors import LedgerError
 
-    if isinstance(text, date):
-        return text
-    try:
-        return parse_day(text, today=_today(), what="the date")
-    except DateError as exc:
-        raise _usage(exc) from None
+    def read(text: str) -> T:
+        if isinstance(text, kind):
+            return text  # type: ignore[return-value]
+        try:
+            return parse(text, _today())
+        except LedgerError as exc:
+            raise _usage(exc) from None
+
+    return read
 
 
-def read_due(text: str) -> date:
+def _day(text: str, today: date) -> date:
+    from ledger.core.dates import parse_day
+
+    return parse_day(text, today=today, what="the date")
+
+
+def _due(text: str, today: date) -> date:
     """A due date: a period (2015Q4, end of 2016) means its last day."""
-    from ledger.core.dates import DateError, parse_due
+    from ledger.core.dates import parse_due
 
-    if isinstance(text, date):
-        return text
-    try:
-        return parse_due(text, today=_today())
-    except DateError as exc:
-        raise _usage(exc) from None
+    return parse_due(text, today=today)
+
+
+def _window(text: str, today: date) -> date:
+    from ledger.core.dates import parse_window
+
+    return parse_window(text, today=today)
+
+
+def _probability(text: str, today: date) -> Probability:
+    from ledger.core.probability import parse_probability
+
+    return parse_probability(text)
+
+
+def _probability_kind() -> type:
+    from ledger.core.probability import Probability
+
+    return Probability
+
+
+read_day = _reader(_day, date)
+read_due = _reader(_due, date)
+read_window = _reader(_window, date)
 
 
 def read_probability(text: str) -> Probability:
-    from ledger.core.probability import Probability, ProbabilityError, parse_probability
-
-    if isinstance(text, Probability):
-        return text
-    try:
-        return parse_probability(text)
-    except ProbabilityError as exc:
-        raise _usage(exc) from None
-
-
-def read_window(text: str) -> date:
-    from ledger.core.dates import DateError, parse_window
-
-    if isinstance(text, date):
-        return text
-    try:
-        return parse_window(text, today=_today())
-    except DateError as exc:
-        raise _usage(exc) from None
+    """0.7, 70%, 7:3 or a phrase (the phrase table loads only when one is read)."""
+    return _reader(_probability, _probability_kind())(text)
 
 
 DATE_HELP = "2015-12-31, today, yesterday, '3 days ago'"
