@@ -36,12 +36,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "bench.db")
         subprocess.run([exe, "--db", db, "db", "init"], check=True, capture_output=True)
+        subprocess.run([exe, "--db", db, "seed"], check=True, capture_output=True)
         cases = {
             'python -c "import sqlalchemy" (floor)': [sys.executable, "-c", "import sqlalchemy"],
             "python -c pass": [sys.executable, "-c", "pass"],
             "ledger --version": [exe, "--version"],
             "ledger --help": [exe, "--help"],
             "ledger db status": [exe, "--db", db, "db", "status"],
+            "ledger list": [exe, "--db", db, "list"],
+            "ledger show": [exe, "--db", db, "show", "xiaomi-us-specific-phone"],
+            "ledger due": [exe, "--db", db, "due"],
         }
         results = {name: median_time(cmd, args.runs) for name, cmd in cases.items()}
     floor = results['python -c "import sqlalchemy" (floor)']
