@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ledger.version import __version__
-
 if TYPE_CHECKING:
     from ledger.api import Ledger
 
@@ -13,9 +11,14 @@ __all__ = ["Ledger", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
-    """``ledger.Ledger`` without importing SQLAlchemy for ``ledger --version``."""
+    """``ledger.Ledger`` and ``ledger.__version__``, loaded on first use: the package import
+    stays free of SQLAlchemy and package metadata, so every command starts fast."""
     if name == "Ledger":
         from ledger.api import Ledger
 
         return Ledger
+    if name == "__version__":
+        from ledger.version import __version__
+
+        return __version__
     raise AttributeError(name)

@@ -6,10 +6,7 @@ file (``--out``). Data goes to stdout only; what a command did goes to stderr.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
-import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -69,6 +66,9 @@ def csv_cell(value: Any) -> Any:
 
 
 def csv_text(rows: Sequence[Row], cols: Sequence[str]) -> str:
+    import csv
+    import io
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(cols)
@@ -155,7 +155,7 @@ def write_output(path: Path, write: Callable[[IO[str]], Any], *, force: bool = F
         raise LedgerError(f"{path} already exists; add --force to replace it")
     if path.exists() and not path.is_file():
         raise LedgerError(f"{path} is not a regular file; not replacing it")
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
