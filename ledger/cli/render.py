@@ -53,21 +53,11 @@ def cell(value: Any, width: int | None = None) -> str:
     return text
 
 
-def csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return ";".join(str(csv_cell(v)) for v in value)
-    if isinstance(value, datetime | date):
-        from ledger.core.jsonenc import plain
-
-        return plain(value)
-    return value
-
-
 def csv_text(rows: Sequence[Row], cols: Sequence[str]) -> str:
     import csv
     import io
+
+    from ledger.core.jsonenc import csv_cell
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")

@@ -26,3 +26,14 @@ def canonical(obj: Any) -> str:
 def pretty(obj: Any) -> str:
     """Indented JSON for people and programs reading a command's output."""
     return json.dumps(obj, indent=2, default=plain, ensure_ascii=False)
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell: empty for missing, lists joined with ';', dates as in JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ";".join(str(csv_cell(v)) for v in value)
+    if isinstance(value, date):
+        return plain(value)
+    return value

@@ -19,7 +19,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
 from ledger.core import rules
-from ledger.core.jsonenc import canonical, plain
+from ledger.core.jsonenc import canonical, csv_cell
 from ledger.ops.lookup import names as analyst_names
 from ledger.ops.records import FORMAT_VERSION, Record
 from ledger.store.engine import Store
@@ -145,12 +145,6 @@ CSV_COLUMNS = ["key", "statement", "author", "subject", "tags", "made_on", "due_
                "outcome", "known_on", "rationale", "source"]
 
 
-def _csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    return plain(value) if isinstance(value, date) else value
-
-
 def export_csv(store: Store, out: IO[str], progress: Progress = None, *,
                today: date) -> int:
     """One row per claim: its latest forecast, its current resolution, its status on ``today``."""
@@ -172,7 +166,7 @@ def export_csv(store: Store, out: IO[str], progress: Progress = None, *,
                "probability": f and f["probability"], "given": f and f["given"],
                "mapped": f and f["mapped"], "outcome": r and r["outcome"],
                "known_on": r and r["known_on"], "rationale": r and r["rationale"]}
-        w.writerow([_csv_cell(row[k]) for k in CSV_COLUMNS])
+        w.writerow([csv_cell(row[k]) for k in CSV_COLUMNS])
         n += 1
 
     claim: Record | None = None

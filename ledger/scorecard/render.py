@@ -7,6 +7,8 @@ import io
 import json
 from typing import Any
 
+from ledger.scorecard.build import COUNT_KEYS
+
 
 def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
@@ -188,28 +190,9 @@ def render_json(report: dict[str, Any]) -> str:
 
 
 CSV_COLS = [
-    "group",
-    "scored",
-    "ambiguous",
-    "annulled",
-    "withdrawn",
-    "open",
-    "due",
-    "overdue",
-    "unscored",
-    "mapped",
-    "small_sample",
-    "brier",
-    "brier_ci95_lo",
-    "brier_ci95_hi",
-    "baseline_score",
-    "brier_skill",
-    "sharpness",
-    "reliability",
-    "resolution",
-    "uncertainty",
-    "within_bin_variance",
-    "within_bin_covariance",
+    "group", *COUNT_KEYS, "small_sample", "brier", "brier_ci95_lo", "brier_ci95_hi",
+    "baseline_score", "brier_skill", "sharpness", "reliability", "resolution", "uncertainty",
+    "within_bin_variance", "within_bin_covariance",
 ]
 
 
@@ -222,20 +205,7 @@ def render_csv(report: dict[str, Any]) -> str:
         ci = g["brier_ci95"] or [None, None]
         row = [
             g["key"],
-            *(
-                g["counts"][k]
-                for k in (
-                    "scored",
-                    "ambiguous",
-                    "annulled",
-                    "withdrawn",
-                    "open",
-                    "due",
-                    "overdue",
-                    "unscored",
-                    "mapped",
-                )
-            ),
+            *(g["counts"][k] for k in COUNT_KEYS),
             g["small_sample"],
             g["brier"],
             ci[0],
