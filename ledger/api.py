@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from ledger.core.probability import Probability, parse_probability
-from ledger.ops import changes, queries
+from ledger.ops import changes, outcomes, queries
 from ledger.ops.changes import Done
 from ledger.store.engine import Store
 
@@ -183,11 +183,14 @@ class Ledger:
         *,
         on: date,
         note: str | None = None,
-        evidence: Sequence[int] = (),
+        evidence: Sequence[int] | None = None,
         revise: bool = False,
+        readings: Sequence[tuple[str, str]] | None = None,
         if_version: int | None = None,
     ) -> Done:
-        return changes.resolve(
+        """``readings``: other defensible (outcome, why) readings, shown as a Brier range;
+        on ``revise`` the evidence links and readings carry over unless given anew."""
+        return outcomes.resolve(
             self.store,
             self.actor,
             claim,
@@ -196,12 +199,13 @@ class Ledger:
             note=note,
             evidence=evidence,
             revise=revise,
+            readings=readings,
             today=self.today(),
             expected_version=self._version(claim, if_version),
         )
 
     def reopen(self, claim: str, *, note: str, if_version: int | None = None) -> Done:
-        return changes.reopen(
+        return outcomes.reopen(
             self.store,
             self.actor,
             claim,
@@ -217,7 +221,7 @@ class Ledger:
         note: str | None = None,
         if_version: int | None = None,
     ) -> Done:
-        return changes.withdraw(
+        return outcomes.withdraw(
             self.store,
             self.actor,
             claim,
@@ -308,11 +312,14 @@ class Ledger:
         return export_csv(self.store, out, progress, today=self.today())
 
     def import_jsonl(
-        self, lines: Iterable[str], progress: Callable[[int, int], None] | None = None
+        self, lines: Iterable[str], progress: Callable[[int, int], None] | None = None,
+        origin: str | None = None,
     ) -> dict[str, int]:
+        """``origin``: the file the lines came from, named in the import's event."""
         from ledger.ops.importer import import_jsonl
 
-        return import_jsonl(self.store, self.actor, lines, today=self.today(), progress=progress)
+        return import_jsonl(self.store, self.actor, lines, today=self.today(), progress=progress,
+                            origin=origin)
 
     def seed(self, files: list[tuple[str, str]] | None = None) -> dict[str, int]:
         """Load seed files given as (name, text), by default the ones shipped with ledger."""
@@ -321,6 +328,23 @@ class Ledger:
         return seeds.load(
             self.store, self.actor, files or seeds.packaged_seeds(), today=self.today()
         )
+
+    def set_grace(self, days: int, *, note: str | None = None) -> Done:
+        """The grace period for typing delays (see ``ledger.core.hindsight``)."""
+        return outcomes.set_grace(self.store, self.actor, days, note=note)
+
+    def grace(self) -> int:
+        from ledger.store.settings import grace_days
+
+        with self.store.read() as conn:
+            return grace_days(conn)
+
+    def anchor(self) -> Any:
+        """The chain head now: publish it to prove later that the history before it held."""
+        from ledger.store.audit import head
+
+        with self.store.read() as conn:
+            return head(conn)
 
     def backup(self, dest: Path) -> Path:
         from ledger.store import admin

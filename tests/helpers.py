@@ -106,21 +106,42 @@ def one_line_error(res: Any) -> str:
     return lines[0]
 
 
-def typed_rows(target: str) -> dict[str, list[str]]:
-    """Every ledger row read through the ledger's own column types: comparable across backends."""
-    from sqlalchemy import select
+def ledger_columns(target: str) -> dict[str, list[str]]:
+    """The ledger tables and columns this database has (an older schema has fewer)."""
+    from sqlalchemy import inspect
 
-    from ledger.core.jsonenc import canonical
     from ledger.store.engine import Store
     from ledger.store.tables import TABLES_IN_LOAD_ORDER
 
     store = Store(target)
+    try:
+        with store.read() as conn:
+            insp = inspect(conn)
+            have = set(insp.get_table_names())
+            return {t.name: [c["name"] for c in insp.get_columns(t.name)]
+                    for t in TABLES_IN_LOAD_ORDER if t.name in have}
+    finally:
+        store.dispose()
+
+
+def typed_rows(target: str, columns: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """Every ledger row read through the ledger's own column types: comparable across backends
+    (only the given tables and columns, by default those the database has)."""
+    from sqlalchemy import select
+
+    from ledger.core.jsonenc import canonical
+    from ledger.store.engine import Store
+    from ledger.store.tables import metadata
+
+    columns = columns or ledger_columns(target)
+    store = Store(target)
     out: dict[str, list[str]] = {}
     try:
         with store.read() as conn:
-            for table in TABLES_IN_LOAD_ORDER:
-                q = select(table).order_by(*table.primary_key.columns)
-                out[table.name] = [canonical(dict(r)) for r in conn.execute(q).mappings()]
+            for name, cols in columns.items():
+                table = metadata.tables[name]
+                q = select(*(table.c[c] for c in cols)).order_by(*table.primary_key.columns)
+                out[name] = [canonical(dict(r)) for r in conn.execute(q).mappings()]
     finally:
         store.dispose()
     return out

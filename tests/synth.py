@@ -110,6 +110,8 @@ def make(path: Path, *, claims: int, analysts: int, forecasts_per_claim: float =
                     "criteria": None,
                     "withdrawn_on": tc.withdrawn_on.isoformat() if tc.withdrawn_on else None,
                     "withdrawn_note": None,
+                    # recorded on the day it was made: on time, so it counts
+                    "withdrawn_at": _at(tc.withdrawn_on, 50) if tc.withdrawn_on else None,
                     "recorded_by": author,
                     "recorded_at": _at(made),
                     "version": 1,

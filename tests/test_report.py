@@ -164,13 +164,16 @@ def test_as_of_reproduces_an_earlier_scorecard(synthetic, tmp_path):
 
 
 def test_paired_comparison_in_the_report(ledger, tmp_path):
-    """Section 7H as two analysts in a ledger: shown side by side, not ranked."""
+    """Section 7H as two analysts in a ledger: shown side by side, not ranked. Their calls are
+    recorded years later from the report they wrote together (published calls, so scored)."""
     y = [1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1]
     pa = [0.9, 0.2, 0.6, 0.3, 0.1, 0.6, 0.8, 0.3, 0.7, 0.9, 0.4, 0.5]
     pb = [0.7, 0.3, 0.7, 0.6, 0.2, 0.3, 0.6, 0.2, 0.6, 0.8, 0.3, 0.6]
+    ledger.ok("source", "add", "Outlook 2015", "--key", "outlook", "--published", "2015-01-01",
+              "--author", "A", "--author", "B")
     for i in range(12):
         ledger.ok("add", f"Claim {i}", "--key", f"h{i}", "--author", "A", "--made", "2015-01-01",
-                  "--due", "2015-12-31", "--prob", str(pa[i]))
+                  "--due", "2015-12-31", "--prob", str(pa[i]), "--source", "outlook")
         ledger.ok("forecast", f"h{i}", str(pb[i]), "--by", "B", "--on", "2015-01-01")
         ledger.ok("resolve", f"h{i}", "true" if y[i] else "false", "--on", "2015-12-31")
     data = ledger.json("report")
@@ -189,11 +192,17 @@ def test_paired_comparison_in_the_report(ledger, tmp_path):
 
 
 def test_small_samples_are_labelled(ledger):
+    ledger.ok("source", "add", "A note", "--key", "note", "--published", "2015-01-01",
+              "--author", "Ann")
     ledger.ok(
         "add",
         "One claim",
         "--key",
         "one",
+        "--author",
+        "Ann",
+        "--source",
+        "note",
         "--made",
         "2015-01-01",
         "--due",

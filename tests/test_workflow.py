@@ -195,19 +195,28 @@ def test_library_entry_point_with_an_injected_clock(ledger):
     from ledger.errors import RuleViolation
 
     with Ledger(ledger.target, actor="script", clock=lambda: date(2016, 6, 30)) as lg:
-        done = lg.add_claim("Via the library", made_on=date(2015, 1, 1),
+        # the published call: recorded today from the 2015 article, so it still counts
+        lg.add_source("Outlook", key="outlook", published_on=date(2015, 1, 1), authors=["Ann"])
+        done = lg.add_claim("Via the library", author="Ann", made_on=date(2015, 1, 1),
+                            due_on=date(2015, 12, 31), probability="likely", source="outlook")
+        # the same call without its source: entered years after it fell due, back-filled
+        late = lg.add_claim("Typed in late", author="Ann", made_on=date(2015, 1, 1),
                             due_on=date(2015, 12, 31), probability="likely")
         with pytest.raises(RuleViolation, match="2016-07-01 is in the future"):
             lg.resolve(done.key, "true", on=date(2016, 7, 1))
         lg.resolve(done.key, "true", on=date(2016, 1, 1))
+        lg.resolve(late.key, "false", on=date(2016, 1, 1))
         story = lg.show(done.key)
         listed = lg.claims(status="resolved")
         then = lg.report()  # as of the clock's day: nothing had been recorded yet
         now = lg.report(as_of=date.today())
     assert story["status"] == "true" and story["forecasts"][0]["phrase"] == "likely"
-    assert [r["key"] for r in listed] == [done.key]
+    assert not story["forecasts"][0]["backfilled"]
+    assert [r["key"] for r in listed] == [done.key, late.key]
     assert then["as_of"] == "2016-06-30" and then["overall"]["counts"]["scored"] == 0
     assert now["overall"]["brier"] == pytest.approx((1 - 0.72) ** 2)
+    counts = now["overall"]["counts"]
+    assert (counts["scored"], counts["unscored"], counts["backfilled"]) == (1, 1, 1)
 
 
 def _walk(group, path=()):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -75,18 +75,53 @@ def status(ctx: typer.Context, fmt: o.ListingFormat = "text") -> None:
 @app.command()
 def check(ctx: typer.Context,
           quick: Annotated[bool, typer.Option("--quick", help="quick_check instead of the full "
-                                                   "integrity_check on SQLite.")] = False) -> None:
-    """Integrity, foreign keys, schema, audit chain. Exit 1 names every problem."""
+                                                   "integrity_check on SQLite.")] = False,
+          anchor: Annotated[Optional[str], typer.Option(
+              "--anchor", metavar="HEAD",
+              help="A head published earlier (N:HASH from `ledger db anchor`, a bare hash, or "
+                   "a report file): fail unless the history still holds it.")] = None) -> None:
+    """Integrity, foreign keys, schema, audit chain (event order, every row against its
+    events; with --anchor, the history before a published head). Exit 1 names every problem."""
+    from ledger.ops.anchor import parse_anchor
     from ledger.store import admin
 
+    head = None if anchor is None else parse_anchor(anchor)
     store = ctx.obj.store()
-    problems = admin.check(store, full=not quick)
+    problems = admin.check(store, full=not quick, anchor=head)
     if problems:
         for p in problems:
             typer.echo(f"problem: {p}", err=True)
         typer.echo(f"error: {len(problems)} problem(s) found in {store.location}", err=True)
         raise typer.Exit(1)
     done(f"ok: {store.location} passed every check")
+
+
+@app.command("anchor")
+def anchor_(ctx: typer.Context, fmt: o.TextOrJson = "text") -> None:
+    """Print the chain head (N:HASH) to paste elsewhere; `db check --anchor` proves it later."""
+    head = ctx.obj.ledger().anchor()
+    if fmt == "json":
+        emit_json(head.as_json())
+    else:
+        typer.echo(str(head))
+
+
+@app.command()
+def grace(
+    ctx: typer.Context,
+    days: Annotated[Optional[int], typer.Argument(
+        metavar="[DAYS]", show_default=False,
+        help="New grace period in days (0-366); without it, print the current one.")] = None,
+    note: o.Note = None,
+) -> None:
+    """The days a forecast may be entered after its date and still count (typing delays);
+    default 2. Reports state it; earlier reports keep the value they were made with."""
+    lg = ctx.obj.ledger()
+    if days is None:
+        typer.echo(str(lg.grace()))
+        return
+    d = lg.set_grace(days, note=note)
+    done(f"grace period set to {d.detail} days; event {d.event}")
 
 
 @app.command()

@@ -68,7 +68,8 @@ def import_(
 ) -> None:
     """Load an export into this ledger: all or nothing; running it twice changes nothing."""
     lg = ctx.obj.ledger()
-    counts = lg.import_jsonl(read_lines(file), progress_bar("importing"))
+    origin = "<stdin>" if str(file) == "-" else str(file.resolve())
+    counts = lg.import_jsonl(read_lines(file), progress_bar("importing"), origin=origin)
     added = {k: v for k, v in counts.items() if k != "skipped" and v}
     what = ", ".join(f"{v} {k}" for k, v in added.items()) or "nothing new"
     done(f"imported {what}; {counts['skipped']} already present")

@@ -25,7 +25,7 @@ T = TypeVar("T")
 ListingFormatChoice = Literal["text", "md", "json", "csv"]
 ReportFormatChoice = Literal["text", "md", "json", "csv", "html"]
 ExportFormatChoice = Literal["jsonl", "csv"]
-DemoFormatChoice = Literal["text", "json"]
+TextOrJsonChoice = Literal["text", "json"]
 JournalMode = Literal["delete", "wal"]
 
 
@@ -101,6 +101,7 @@ def read_probability(text: str) -> Probability:
 DATE_HELP = "2015-12-31, today, yesterday, '3 days ago'"
 
 ListingFormat = Annotated[ListingFormatChoice, typer.Option("--format", help="Output format.")]
+TextOrJson = Annotated[TextOrJsonChoice, typer.Option("--format", help="Output format.")]
 ClaimArg = Annotated[
     str, typer.Argument(metavar="CLAIM", help="Claim id or key.", show_default=False)
 ]

@@ -184,18 +184,35 @@ def resolve(
     ] = None,
     revise: Annotated[
         bool,
-        typer.Option("--revise", help="Replace the current resolution (it stays in the history)."),
+        typer.Option("--revise", help="Replace the current resolution (it stays in the history; "
+                                      "its evidence and readings carry over unless given anew)."),
     ] = False,
+    alt: Annotated[
+        Optional[list[str]],
+        typer.Option("--alt", metavar="OUTCOME",
+                     help="Another defensible reading of the criteria (repeat): scored as "
+                          "recorded, shown as the Brier range."),
+    ] = None,
+    alt_note: Annotated[
+        Optional[list[str]],
+        typer.Option("--alt-note", metavar="TEXT",
+                     help="Why that reading is defensible: one per --alt, in order."),
+    ] = None,
     if_version: o.IfVersion = None,
 ) -> None:
     """Resolve a claim. Only true and false are scored; ambiguous and annulled are counted."""
+    alts, notes = list(alt or []), list(alt_note or [])
+    if len(alts) != len(notes):
+        raise typer.BadParameter(f"give one --alt-note per --alt ({len(alts)} --alt, "
+                                 f"{len(notes)} --alt-note)", param_hint="'--alt-note'")
     d = ctx.obj.ledger().resolve(
         claim,
         outcome,
         on=on,
         note=note,
-        evidence=evidence_id or [],
+        evidence=evidence_id,
         revise=revise,
+        readings=list(zip(alts, notes, strict=True)) if alts else None,
         if_version=if_version,
     )
     _report(d, f"resolved {d.key} as {d.detail}:")
@@ -218,8 +235,13 @@ def withdraw(
     note: o.Note = None,
     if_version: o.IfVersion = None,
 ) -> None:
-    """Withdraw a claim before it falls due: counted, never scored."""
-    _report(ctx.obj.ledger().withdraw(claim, on=on, note=note, if_version=if_version), "withdrew")
+    """Withdraw a claim before it falls due: counted, never scored. A withdrawal recorded after
+    the claim fell due (beyond the grace days) is late: the claim stays scored."""
+    d = ctx.obj.ledger().withdraw(claim, on=on, note=note, if_version=if_version)
+    _report(d, "withdrew")
+    if d.detail == "late":
+        typer.echo(f"warning: {d.key} had already fallen due when this was recorded: a late "
+                   "withdrawal is shown but the claim stays on the scorecard", err=True)
 
 
 def edit(

@@ -32,7 +32,7 @@ def seed(
 
 def demo(
     ctx: typer.Context,
-    fmt: Annotated[o.DemoFormatChoice, typer.Option("--format", help="Output format.")] = "text",
+    fmt: o.TextOrJson = "text",
 ) -> None:
     """A fresh ledger with the Xiaomi seeds: the author's scorecard and each call's fate."""
     import tempfile

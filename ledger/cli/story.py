@@ -35,8 +35,10 @@ def _header(s: dict[str, Any], wrap: Callable[[str], str]) -> list[str]:
     if s["criteria"]:
         lines.append(wrap(f"Criteria: {s['criteria']}"))
     if s["withdrawn_on"]:
+        late = (f" [late: recorded {s['withdrawn_at']:%Y-%m-%d}, after the claim fell due; it "
+                "stays on the scorecard]" if s["withdrawal_late"] else "")
         lines.append(wrap(f"Withdrawn {s['withdrawn_on']}"
-                          + (f": {s['withdrawn_note']}" if s["withdrawn_note"] else "")))
+                          + (f": {s['withdrawn_note']}" if s["withdrawn_note"] else "") + late))
     lines.append(wrap(f"Recorded by {s['recorded_by']} at {s['recorded_at']:%Y-%m-%d %H:%M} UTC; "
                       f"version {s['version']}"))
     return lines
@@ -57,7 +59,8 @@ def render_story(s: dict[str, Any], *, md: bool) -> str:
         lines.append(f"\nstatus: **{s['status']}**")
     lines += _header(s, wrap)
     lines.append(h("Forecasts"))
-    rows = [{**f, "given": f["given"] + (" (vague)" if f["vague"] else ""),
+    rows = [{**f, "id": f"{f['id']}{' *' if f['backfilled'] else ''}",
+             "given": f["given"] + (" (vague)" if f["vague"] else ""),
              "band": f"{f['band'][0]:.2f}-{f['band'][1]:.2f}" if f["band"] else ""}
             for f in s["forecasts"]]
     if not rows:
@@ -65,6 +68,12 @@ def render_story(s: dict[str, Any], *, md: bool) -> str:
     else:
         lines.append(grid(rows, FORECASTS.full, FORECASTS.labels, "md") if md
                      else fitted(rows, FORECASTS))
+    backfilled = [f for f in s["forecasts"] if f["backfilled"]]
+    if backfilled:
+        lines.append(wrap("* back-filled: entered "
+                          + "; ".join(f"#{f['id']} on {f['recorded_at']:%Y-%m-%d}"
+                                      for f in backfilled)
+                          + ", after the outcome could be known: shown, never scored."))
     lines.append(h("Evidence"))
     for e in s["evidence"]:
         cite = f" [{e['citation']}]" if e["citation"] else ""
@@ -81,6 +90,9 @@ def render_story(s: dict[str, Any], *, md: bool) -> str:
                           f"{r['resolved_by']}{ev}) [{state}]"))
         if r["rationale"]:
             lines.append(wrap(f"  Rationale: {r['rationale']}"))
+        for alt in r["readings"]:
+            lines.append(wrap(f"  Contested: {alt['outcome']} under another reading: "
+                              f"{alt['note']}"))
     if not s["resolutions"]:
         lines.append("(not resolved)")
     return "\n".join(lines)

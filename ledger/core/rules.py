@@ -111,6 +111,20 @@ def check_resolution(*, outcome: str, known_on: date, made_on: date, key: str,
     not_before_made(known_on, made_on, "resolution date", key, "known_on")
 
 
+def check_readings(outcome: str, readings: list[tuple[str, str]]) -> None:
+    """Alternative readings of a resolution: each a different outcome, each with its reason."""
+    seen = {outcome}
+    for alt, note in readings:
+        one_of(alt, OUTCOMES, "an alternative reading's outcome", "readings")
+        if alt in seen:
+            raise RuleViolation(f"alternative reading {alt!r} repeats the recorded outcome or "
+                                "another reading", "readings")
+        if not note.strip():
+            raise RuleViolation(f"alternative reading {alt!r} needs a note saying why it is "
+                                "defensible (--alt-note)", "readings")
+        seen.add(alt)
+
+
 def check_withdrawal(*, on: date, made_on: date, due_on: date, key: str, today: date) -> None:
     """Only a claim not yet due can be withdrawn: afterwards it is simply wrong or right."""
     not_future(on, "withdrawal date", today, "withdrawn_on")

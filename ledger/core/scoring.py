@@ -313,3 +313,35 @@ def brier_range(band: tuple[float, float], y: int) -> tuple[float, float]:
     """The Brier scores a phrase's band allows: the best and worst reading of the words."""
     a, b = brier(band[0], y), brier(band[1], y)
     return (min(a, b), max(a, b))
+
+
+Choice = tuple[float, float]  # (sum of Brier terms, weight); (0, 0) leaves the item out
+
+
+def _min_ratio(fixed: Choice, items: Sequence[Sequence[Choice]]) -> float | None:
+    """Dinkelbach's method: the least (S0 + sum s)/(K0 + sum k) over one choice per item."""
+    picks = [max(opts, key=lambda c: c[1]) for opts in items]
+    s, k = fixed[0] + sum(c[0] for c in picks), fixed[1] + sum(c[1] for c in picks)
+    if k <= 0:
+        return None
+    lam = s / k
+    for _ in range(10_000):  # converges superlinearly; the bound only guards rounding
+        picks = [min(opts, key=lambda c: c[0] - lam * c[1]) for opts in items]
+        s, k = fixed[0] + sum(c[0] for c in picks), fixed[1] + sum(c[1] for c in picks)
+        if k <= 0 or s / k >= lam:
+            break
+        lam = s / k
+    return lam
+
+
+def contested_range(fixed: Choice, items: Sequence[Sequence[Choice]]) -> Choice | None:
+    """The exact least and greatest mean Brier over every combination of readings, without
+    enumerating them: each item is a contested claim's choices (its Brier terms and weight
+    under each reading; a reading that leaves it unscored is (0, 0)). None if no combination
+    scores anything."""
+    lo = _min_ratio(fixed, items)
+    if lo is None:
+        return None
+    hi = _min_ratio((-fixed[0], fixed[1]), [[(-s, k) for s, k in opts] for opts in items])
+    assert hi is not None
+    return lo, -hi

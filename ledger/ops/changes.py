@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
-from ledger.core import rules
+from ledger.core import hindsight, rules
 from ledger.core.keys import check_key, clean_tags, clean_text, required_text, slugify
 from ledger.core.probability import Probability
 from ledger.errors import NotFound, RuleViolation, UsageError
@@ -29,20 +29,18 @@ from ledger.ops.lookup import (
     unique_key,
 )
 from ledger.ops.versions import bump_version, check_version
-from ledger.store.audit import Journal
+from ledger.store.audit import Journal, clock
 from ledger.store.engine import Store
+from ledger.store.settings import grace_days
 from ledger.store.tables import (
     CLAIM,
     CLAIM_TAG,
     EVIDENCE,
     FORECAST,
-    RES_EVIDENCE,
-    RESOLUTION,
     SOURCE,
     SOURCE_AUTHOR,
     insert_id,
 )
-from ledger.store.types import utcnow
 
 
 @dataclass(frozen=True)
@@ -75,8 +73,8 @@ def add_source(store: Store, actor: str, *, title: str, today: date, key: str | 
         rules.not_future(published_on, "publication date", today)
     if key is not None:
         key = check_key(key, "source key")
-    now = utcnow()
     with store.write() as conn:
+        now = clock(conn)
         j = Journal(conn, actor, "source.add", "source")
         me = analyst_id(conn, actor, j, when=now)
         if key is not None:
@@ -113,8 +111,8 @@ def add_claim(store: Store, actor: str, *, statement: str, author: str, made_on:
     tag_list = clean_tags(tags)
     if key is not None:
         key = check_key(key)
-    now = utcnow()
     with store.write() as conn:
+        now = clock(conn)
         j = Journal(conn, actor, "claim.add", "claim")
         me = analyst_id(conn, actor, j, when=now)
         who = analyst_id(conn, author, j, when=now)
@@ -151,8 +149,15 @@ def _insert_forecast(conn: Connection, claim_id: int, analyst: int, on: date, p:
     ))
 
 
-def _live(claim: Mapping[str, Any], doing: str) -> None:
-    if claim["withdrawn_on"] is not None:
+def _late(conn: Connection, claim: Mapping[str, Any]) -> bool:
+    """Was the claim's withdrawal recorded after it fell due? (Then it does not count.)"""
+    return claim["withdrawn_at"] is not None and hindsight.late_withdrawal(
+        withdrawn_on=claim["withdrawn_on"], withdrawn_at=claim["withdrawn_at"],
+        due_on=claim["due_on"], grace_days=grace_days(conn))
+
+
+def _live(conn: Connection, claim: Mapping[str, Any], doing: str) -> None:
+    if claim["withdrawn_on"] is not None and not _late(conn, claim):
         raise RuleViolation(f"claim {claim['key']} was withdrawn on "
                             f"{claim['withdrawn_on'].isoformat()}; cannot {doing}")
 
@@ -168,10 +173,10 @@ def add_forecast(store: Store, actor: str, claim_ref: str, probability: Probabil
     """A forecast on a claim: yours, or another analyst's with ``by``."""
     on = on or today
     rules.not_future(on, "forecast date", today)
-    now = utcnow()
     with store.write() as conn:
+        now = clock(conn)
         claim = find_claim(conn, claim_ref)
-        _live(claim, "forecast it")
+        _live(conn, claim, "forecast it")
         rules.check_forecast(on=on, made_on=claim["made_on"], key=claim["key"],
                              known_on=_known_on(conn, claim["id"]), today=today)
         j = Journal(conn, actor, "forecast.add", "forecast", claim_id=claim["id"])
@@ -190,10 +195,10 @@ def add_evidence(store: Store, actor: str, claim_ref: str, summary: str, *, on: 
     """A dated observation about a claim (it may predate the claim: context)."""
     summary = required_text(summary, "summary")
     rules.check_evidence(stance=stance, on=on, today=today)
-    now = utcnow()
     with store.write() as conn:
+        now = clock(conn)
         claim = find_claim(conn, claim_ref)
-        _live(claim, "add evidence")
+        _live(conn, claim, "add evidence")
         j = Journal(conn, actor, "evidence.add", "evidence", claim_id=claim["id"])
         me = analyst_id(conn, actor, j, when=now)
         eid = insert_id(conn, EVIDENCE.insert().values(
@@ -205,111 +210,6 @@ def add_evidence(store: Store, actor: str, claim_ref: str, summary: str, *, on: 
         j.touch("evidence", eid)
         ev = j.commit(at=now)
     return Done("evidence", eid, claim["key"], ev)
-
-
-def _evidence_of(conn: Connection, claim: Mapping[str, Any], evidence: Sequence[int]) -> list[int]:
-    ev_ids = sorted({int(e) for e in evidence})
-    if ev_ids:
-        mine = {r[0] for r in conn.execute(
-            select(EVIDENCE.c.id).where(EVIDENCE.c.claim_id == claim["id"]))}
-        stray = [e for e in ev_ids if e not in mine]
-        if stray:
-            raise NotFound(f"evidence {', '.join(map(str, stray))} is not recorded for claim "
-                           f"{claim['key']} (see `ledger show {claim['key']}`)")
-    return ev_ids
-
-
-def resolve(store: Store, actor: str, claim_ref: str, outcome: str, *, on: date, today: date,
-            note: str | None = None, evidence: Sequence[int] = (), revise: bool = False,
-            expected_version: int | None = None) -> Done:
-    """Resolve a claim; ``revise`` replaces a current resolution, which stays in the history."""
-    outcome = rules.one_of(outcome.strip().lower(), rules.OUTCOMES, "outcome")
-    rules.not_future(on, "resolution date", today)
-    now = utcnow()
-    with store.write() as conn:
-        claim = find_claim(conn, claim_ref)
-        check_version(conn, claim, expected_version)
-        _live(claim, "resolve it")
-        rules.check_resolution(outcome=outcome, known_on=on, made_on=claim["made_on"],
-                               key=claim["key"], today=today)
-        current = current_resolution(conn, claim["id"])
-        if current is not None and not revise:
-            raise RuleViolation(
-                f"claim {claim['key']} is already resolved ({current['outcome']}, known "
-                f"{current['known_on'].isoformat()}); use --revise to replace it (the earlier "
-                "resolution stays in the history)"
-            )
-        ev_ids = _evidence_of(conn, claim, evidence)
-        action = "claim.revise" if current is not None else "claim.resolve"
-        j = Journal(conn, actor, action, "resolution", claim_id=claim["id"])
-        j.snapshot("claim", claim["id"])
-        me = analyst_id(conn, actor, j, when=now)
-        bump_version(conn, claim, expected_version)
-        if current is not None:
-            j.snapshot("resolution", current["id"])
-            conn.execute(RESOLUTION.update().where(RESOLUTION.c.id == current["id"]).values(
-                superseded_at=now, superseded_note=f"revised by {actor}"))
-        last = conn.execute(select(RESOLUTION.c.revision).where(
-            RESOLUTION.c.claim_id == claim["id"]).order_by(RESOLUTION.c.revision.desc())).first()
-        revision = 1 if last is None else int(last[0]) + 1
-        rid = insert_id(conn, RESOLUTION.insert().values(
-            claim_id=claim["id"], revision=revision, outcome=outcome, known_on=on,
-            rationale=clean_text(note, "note"), resolved_by=me, recorded_at=now,
-        ))
-        for e in ev_ids:
-            conn.execute(RES_EVIDENCE.insert().values(resolution_id=rid, evidence_id=e))
-        j.entity_id = rid
-        j.touch("resolution", rid)
-        ev = j.commit(at=now)
-    return Done("resolution", rid, claim["key"], ev, detail=outcome)
-
-
-def reopen(store: Store, actor: str, claim_ref: str, *, note: str,
-           expected_version: int | None = None) -> Done:
-    """Undo the current resolution; it stays in the history with the reason."""
-    note = required_text(note, "note")
-    now = utcnow()
-    with store.write() as conn:
-        claim = find_claim(conn, claim_ref)
-        check_version(conn, claim, expected_version)
-        current = current_resolution(conn, claim["id"])
-        if current is None:
-            raise RuleViolation(f"claim {claim['key']} is not resolved; nothing to reopen")
-        j = Journal(conn, actor, "claim.reopen", "claim", claim["id"], claim["id"])
-        j.snapshot("claim", claim["id"])
-        j.snapshot("resolution", current["id"])
-        analyst_id(conn, actor, j, when=now)
-        bump_version(conn, claim, expected_version)
-        conn.execute(RESOLUTION.update().where(RESOLUTION.c.id == current["id"]).values(
-            superseded_at=now, superseded_note=f"reopened by {actor}: {note}"))
-        ev = j.commit(at=now)
-    return Done("claim", claim["id"], claim["key"], ev)
-
-
-def withdraw(store: Store, actor: str, claim_ref: str, *, on: date, today: date,
-             note: str | None = None, expected_version: int | None = None) -> Done:
-    """The author takes a claim back before it falls due: counted, never scored."""
-    rules.not_future(on, "withdrawal date", today)
-    now = utcnow()
-    with store.write() as conn:
-        claim = find_claim(conn, claim_ref)
-        check_version(conn, claim, expected_version)
-        if claim["withdrawn_on"] is not None:
-            raise RuleViolation(f"claim {claim['key']} was already withdrawn on "
-                                f"{claim['withdrawn_on'].isoformat()}")
-        if current_resolution(conn, claim["id"]) is not None:
-            raise RuleViolation(f"claim {claim['key']} is resolved; a resolved claim cannot be "
-                                "withdrawn (reopen it first if the resolution was wrong)")
-        rules.check_withdrawal(on=on, made_on=claim["made_on"], due_on=claim["due_on"],
-                               key=claim["key"], today=today)
-        j = Journal(conn, actor, "claim.withdraw", "claim", claim["id"], claim["id"])
-        j.snapshot("claim", claim["id"])
-        analyst_id(conn, actor, j, when=now)
-        version = bump_version(conn, claim, expected_version)
-        conn.execute(CLAIM.update().where(CLAIM.c.id == claim["id"]).values(
-            withdrawn_on=on, withdrawn_note=clean_text(note, "note"), version=version))
-        ev = j.commit(at=now)
-    return Done("claim", claim["id"], claim["key"], ev)
 
 
 EDITABLE = ("key", "statement", "quote", "criteria", "subject", "made_on", "due_on", "due_basis",
@@ -345,8 +245,8 @@ def edit(store: Store, actor: str, claim_ref: str, *, changes: Mapping[str, Any]
     if not changes and not add_tags and not remove_tags:
         raise UsageError("nothing to change: give at least one option (see `ledger edit --help`)")
     adding, removing = clean_tags(add_tags), clean_tags(remove_tags)
-    now = utcnow()
     with store.write() as conn:
+        now = clock(conn)
         claim = find_claim(conn, claim_ref)
         check_version(conn, claim, expected_version)
         values = _edited_values(conn, claim, changes)

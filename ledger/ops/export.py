@@ -18,19 +18,22 @@ from typing import IO, Any
 from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
-from ledger.core import rules
+from ledger.core import hindsight, rules
 from ledger.core.jsonenc import canonical, csv_cell
 from ledger.ops.lookup import names as analyst_names
 from ledger.ops.records import FORMAT_VERSION, Record
 from ledger.store.engine import Store
+from ledger.store.settings import grace_days
 from ledger.store.tables import (
     ANALYST,
     CLAIM,
     CLAIM_TAG,
     EVIDENCE,
     FORECAST,
+    READING,
     RES_EVIDENCE,
     RESOLUTION,
+    SETTING,
     SOURCE,
     SOURCE_AUTHOR,
 )
@@ -79,24 +82,36 @@ def export_records(store: Store) -> Iterator[Record]:
                             EVIDENCE.c.id)
         resolutions = _grouped(conn, RESOLUTION, RESOLUTION.c.revision)
         links = _pairs(conn, RES_EVIDENCE.c.resolution_id, RES_EVIDENCE.c.evidence_id)
+        readings: dict[int, list[Any]] = defaultdict(list)
+        for rid, outcome, note in conn.execute(select(
+                READING.c.resolution_id, READING.c.outcome, READING.c.note).order_by(
+                READING.c.resolution_id, READING.c.position)):
+            readings[rid].append({"outcome": outcome, "note": note})
         for c in conn.execute(select(CLAIM).order_by(CLAIM.c.key)).mappings():
             yield from _claim_records(c, names, source_keys, tags, forecasts, evidence,
-                                      resolutions, links)
+                                      resolutions, links, readings)
+        for st in conn.execute(select(SETTING).order_by(SETTING.c.recorded_at,
+                                                        SETTING.c.id)).mappings():
+            yield {"type": "setting", "name": st["name"], "value": st["value"],
+                   "note": st["note"], "recorded_by": names[st["recorded_by"]],
+                   "recorded_at": st["recorded_at"]}
 
 
 def _claim_records(c: Any, names: dict[int, str], source_keys: dict[int, str],
                    tags: dict[int, list[Any]], forecasts: dict[int, list[dict[str, Any]]],
                    evidence: dict[int, list[dict[str, Any]]],
                    resolutions: dict[int, list[dict[str, Any]]],
-                   links: dict[int, list[Any]]) -> Iterator[Record]:
+                   links: dict[int, list[Any]],
+                   readings: dict[int, list[Any]]) -> Iterator[Record]:
     key = c["key"]
     yield {"type": "claim", "key": key, "statement": c["statement"], "quote": c["quote"],
            "source": source_keys.get(c["source_id"]), "author": names[c["author_id"]],
            "subject": c["subject"], "tags": tags.get(c["id"], []), "made_on": c["made_on"],
            "due_on": c["due_on"], "due_basis": c["due_basis"], "due_note": c["due_note"],
            "criteria": c["criteria"], "withdrawn_on": c["withdrawn_on"],
-           "withdrawn_note": c["withdrawn_note"], "recorded_by": names[c["recorded_by"]],
-           "recorded_at": c["recorded_at"], "version": c["version"]}
+           "withdrawn_note": c["withdrawn_note"], "withdrawn_at": c["withdrawn_at"],
+           "recorded_by": names[c["recorded_by"]], "recorded_at": c["recorded_at"],
+           "version": c["version"]}
     for n, f in enumerate(forecasts.get(c["id"], []), 1):
         yield {"type": "forecast", "id": f"{key}#f{n}", "claim": key,
                "by": names[f["analyst_id"]], "made_on": f["made_on"],
@@ -118,7 +133,8 @@ def _claim_records(c: Any, names: dict[int, str], source_keys: dict[int, str],
                "rationale": r["rationale"], "resolved_by": names[r["resolved_by"]],
                "recorded_at": r["recorded_at"], "superseded_at": r["superseded_at"],
                "superseded_note": r["superseded_note"],
-               "evidence": sorted(stable_ev[e] for e in links.get(r["id"], []))}
+               "evidence": sorted(stable_ev[e] for e in links.get(r["id"], [])),
+               "readings": readings.get(r["id"], [])}
 
 
 def export_jsonl(store: Store, out: IO[str], progress: Progress = None) -> int:
@@ -151,12 +167,15 @@ def export_csv(store: Store, out: IO[str], progress: Progress = None, *,
     w = csv.writer(out, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     n = 0
+    with store.read() as conn:
+        grace = grace_days(conn)
 
     def flush(c: Record | None, f: Record | None, r: Record | None) -> None:
         nonlocal n
         if c is None:
             return
-        status = rules.claim_status(withdrawn_on=c["withdrawn_on"],
+        status = rules.claim_status(withdrawn_on=hindsight.standing_withdrawal(
+                                        c["withdrawn_on"], c["withdrawn_at"], c["due_on"], grace),
                                     outcome=r["outcome"] if r else None, due_on=c["due_on"],
                                     on=today)
         row = {**{k: c[k] for k in ("key", "statement", "author", "subject", "made_on",

@@ -18,8 +18,10 @@ from sqlalchemy.engine import Connection
 from ledger.core import rules
 from ledger.core.jsonenc import canonical
 from ledger.errors import RuleViolation
+from ledger.ops.existing import existing_claim, existing_source, same_or_fail
 from ledger.ops.records import TYPES, ImportFileError, Labelled, Record, read_records, refuse
 from ledger.store import audit
+from ledger.store.audit import clock
 from ledger.store.bulk import insert_many
 from ledger.store.engine import Store
 from ledger.store.tables import (
@@ -28,13 +30,14 @@ from ledger.store.tables import (
     CLAIM_TAG,
     EVIDENCE,
     FORECAST,
+    READING,
     RES_EVIDENCE,
     RESOLUTION,
+    SETTING,
     SOURCE,
     SOURCE_AUTHOR,
     insert_id,
 )
-from ledger.store.types import utcnow
 
 Progress = Callable[[int, int], None] | None
 
@@ -44,6 +47,7 @@ class _State:
     """What the steps share: ids by natural key, counts, and the event's row fingerprints."""
 
     conn: Connection
+    now: datetime
     records: list[Labelled]
     names: dict[str, int]
     file_analysts: dict[str, Record]
@@ -92,17 +96,20 @@ def _next_id(conn: Connection, table: Table) -> int:
 
 
 def import_jsonl(store: Store, actor: str, lines: Iterable[str], *, today: date,
-                 progress: Progress = None) -> dict[str, int]:
+                 progress: Progress = None, origin: str | None = None) -> dict[str, int]:
     """Load an export into this ledger: all or nothing; rows already present are skipped."""
-    return import_records(store, actor, read_records(lines, today=today), progress=progress)
+    return import_records(store, actor, read_records(lines, today=today), progress=progress,
+                          origin=origin)
 
 
 def import_records(store: Store, actor: str, records: list[Labelled], *,
-                   progress: Progress = None, action: str = "import") -> dict[str, int]:
-    """Load typed, checked records (each with a label for messages) in one transaction."""
-    now = utcnow()
+                   progress: Progress = None, action: str = "import",
+                   origin: str | None = None) -> dict[str, int]:
+    """Load typed, checked records (each with a label for messages) in one transaction;
+    ``origin`` (the file or files read) is named in the event."""
     with store.write() as conn:
-        st = _State(conn, records,
+        now = clock(conn)
+        st = _State(conn, now, records,
                     names={n: i for i, n in conn.execute(select(ANALYST.c.id, ANALYST.c.name))},
                     file_analysts={r["name"]: r for _, r in records if r["type"] == "analyst"})
         for no, r in st.of("analyst"):
@@ -113,21 +120,25 @@ def import_records(store: Store, actor: str, records: list[Labelled], *,
         _forecasts(st, known)
         _evidence(st)
         _resolutions(st)
+        _settings(st)
         if not store.is_sqlite:
             from ledger.store.admin import reset_sequences
 
             reset_sequences(conn)
         if sum(st.counts.values()):
-            _record_event(st, actor, action, now)
+            _record_event(st, actor, action, now, origin)
     return {**st.counts, "skipped": st.skipped}
 
 
-def _record_event(st: _State, actor: str, action: str, now: datetime) -> None:
+def _record_event(st: _State, actor: str, action: str, now: datetime,
+                  origin: str | None) -> None:
     if actor not in st.names:
         me = insert_id(st.conn, ANALYST.insert().values(name=actor, created_at=now))
         st.after[f"analyst/{me}"] = audit.digest({"id": me, "name": actor,
                                                   "affiliation": None, "created_at": now})
     st.after["counts"] = st.counts
+    if origin is not None:
+        st.after["file"] = origin
     audit.append(st.conn, actor=actor, action=action, entity="ledger", entity_id=None,
                  claim_id=None, before=None, after=st.after, at=now)
 
@@ -136,7 +147,7 @@ def _sources(st: _State) -> None:
     st.sources = {k: i for i, k in st.conn.execute(select(SOURCE.c.id, SOURCE.c.key))}
     for no, r in st.of("source"):
         if r["key"] in st.sources:
-            _same_or_fail(no, r, existing_source(st.conn, st.sources[r["key"]], st.names))
+            same_or_fail(no, r, existing_source(st.conn, st.sources[r["key"]], st.names))
             st.skipped += 1
             continue
         row = {"key": r["key"], "title": r["title"], "outlet": r["outlet"], "url": r["url"],
@@ -152,7 +163,7 @@ def _sources(st: _State) -> None:
                                                               position=pos))
         st.sources[r["key"]] = sid
         st.counts["source"] += 1
-        st.after[f"source/{sid}"] = audit.digest({"id": sid, **row, "authors": sorted(author_ids)})
+        st.after[f"source/{sid}"] = audit.digest({"id": sid, **row, "authors": author_ids})
 
 
 def _claims(st: _State, progress: Progress) -> None:
@@ -169,7 +180,7 @@ def _claims(st: _State, progress: Progress) -> None:
             raise ImportFileError(f"{no}: claim {r['key']!r} appears twice in the file")
         if r["key"] in existing:
             cid, made = existing[r["key"]]
-            _same_or_fail(no, r, existing_claim(st.conn, cid, st.names, st.sources))
+            same_or_fail(no, r, existing_claim(st.conn, cid, st.names, st.sources))
             st.claim_ids[r["key"]] = cid
             st.claim_dates[r["key"]] = made
             st.skipped += 1
@@ -183,6 +194,8 @@ def _claims(st: _State, progress: Progress) -> None:
                "made_on": r["made_on"], "due_on": r["due_on"], "due_basis": r["due_basis"],
                "due_note": r["due_note"], "criteria": r["criteria"],
                "withdrawn_on": r["withdrawn_on"], "withdrawn_note": r["withdrawn_note"],
+               # a withdrawal whose recording time the file does not give is recorded now
+               "withdrawn_at": r["withdrawn_at"] or (st.now if r["withdrawn_on"] else None),
                "recorded_by": st.who(r["recorded_by"], no), "recorded_at": r["recorded_at"],
                "version": r["version"]}
         next_id += 1
@@ -293,6 +306,7 @@ def _resolutions(st: _State) -> None:
     next_id = _next_id(st.conn, RESOLUTION)
     rows: list[dict[str, Any]] = []
     link_rows: list[dict[str, Any]] = []
+    reading_rows: list[dict[str, Any]] = []
     current: dict[int, int] = defaultdict(int)
     for no, r in st.of("resolution"):
         cid = st.claim_of(no, r)
@@ -315,9 +329,11 @@ def _resolutions(st: _State) -> None:
                "known_on": r["known_on"], "rationale": r["rationale"],
                "resolved_by": st.who(r["resolved_by"], no), "recorded_at": r["recorded_at"],
                "superseded_at": r["superseded_at"], "superseded_note": r["superseded_note"]}
+        readings = r["readings"] or []
         have = existing.get((cid, r["revision"]))
         if have is not None:
-            if canonical({k: have[k] for k in row}) != canonical(row):
+            if (canonical({k: have[k] for k in row}) != canonical(row)
+                    or canonical(_readings_of(st.conn, have["id"])) != canonical(readings)):
                 raise ImportFileError(f"{no}: resolution {r['id']!r} differs from the one "
                                       "in this ledger; nothing was imported")
             st.skipped += 1
@@ -326,49 +342,37 @@ def _resolutions(st: _State) -> None:
         next_id += 1
         rows.append(row)
         link_rows += [{"resolution_id": row["id"], "evidence_id": e} for e in sorted(set(ev))]
-        st.after[f"resolution/{row['id']}"] = audit.digest({**row, "evidence": sorted(set(ev))})
+        reading_rows += [{"resolution_id": row["id"], "position": k, **x}
+                         for k, x in enumerate(readings, 1)]
+        st.after[f"resolution/{row['id']}"] = audit.digest(
+            {**row, "evidence": sorted(set(ev)), "readings": readings})
     if rows:
         insert_many(st.conn, RESOLUTION, rows)
         st.counts["resolution"] = len(rows)
     if link_rows:
         insert_many(st.conn, RES_EVIDENCE, link_rows)
+    if reading_rows:
+        insert_many(st.conn, READING, reading_rows)
 
 
-def existing_source(conn: Connection, sid: int, names: dict[str, int]) -> Record:
-    """A source of this ledger as an export record (for comparing with an imported one)."""
-    by_id = {i: n for n, i in names.items()}
-    s = dict(conn.execute(select(SOURCE).where(SOURCE.c.id == sid)).mappings().one())
-    authors = [by_id[a] for (a,) in conn.execute(
-        select(SOURCE_AUTHOR.c.analyst_id).where(SOURCE_AUTHOR.c.source_id == sid)
-        .order_by(SOURCE_AUTHOR.c.position, SOURCE_AUTHOR.c.analyst_id))]
-    return {"key": s["key"], "title": s["title"], "outlet": s["outlet"], "url": s["url"],
-            "published_on": s["published_on"], "published_at": s["published_at"],
-            "authors": authors, "recorded_by": by_id[s["recorded_by"]],
-            "recorded_at": s["recorded_at"]}
+def _readings_of(conn: Connection, resolution_id: int) -> list[dict[str, str]]:
+    return [{"outcome": o, "note": n} for o, n in conn.execute(
+        select(READING.c.outcome, READING.c.note).where(READING.c.resolution_id == resolution_id)
+        .order_by(READING.c.position))]
 
 
-def existing_claim(conn: Connection, cid: int, names: dict[str, int],
-                   sources: dict[str, int]) -> Record:
-    """A claim of this ledger as an export record (for comparing with an imported one)."""
-    by_id = {i: n for n, i in names.items()}
-    src = {i: k for k, i in sources.items()}
-    c = dict(conn.execute(select(CLAIM).where(CLAIM.c.id == cid)).mappings().one())
-    tags = [t for (t,) in conn.execute(select(CLAIM_TAG.c.tag).where(CLAIM_TAG.c.claim_id == cid)
-                                       .order_by(CLAIM_TAG.c.tag))]
-    return {"key": c["key"], "statement": c["statement"], "quote": c["quote"],
-            "source": src.get(c["source_id"]), "author": by_id[c["author_id"]],
-            "subject": c["subject"], "tags": tags, "made_on": c["made_on"],
-            "due_on": c["due_on"], "due_basis": c["due_basis"], "due_note": c["due_note"],
-            "criteria": c["criteria"], "withdrawn_on": c["withdrawn_on"],
-            "withdrawn_note": c["withdrawn_note"], "recorded_by": by_id[c["recorded_by"]],
-            "recorded_at": c["recorded_at"], "version": c["version"]}
-
-
-def _same_or_fail(no: str, rec: Record, have: Record) -> None:
-    mine = {k: v for k, v in rec.items() if k != "type"}
-    if rec["type"] == "claim":
-        mine["tags"] = sorted(set(mine["tags"]))
-    diff = sorted(k for k in mine if canonical(mine[k]) != canonical(have.get(k)))
-    if diff:
-        raise ImportFileError(f"{no}: {rec['type']} {rec['key']!r} already exists here with "
-                              f"different {', '.join(diff)}; nothing was imported")
+def _settings(st: _State) -> None:
+    """Settings keep their history; one already here (same name, value and time) is skipped."""
+    have = {(n, v, at) for n, v, at in st.conn.execute(
+        select(SETTING.c.name, SETTING.c.value, SETTING.c.recorded_at))}
+    for no, r in st.of("setting"):
+        sig = (r["name"], r["value"], r["recorded_at"])
+        if sig in have:
+            st.skipped += 1
+            continue
+        have.add(sig)
+        row = {"name": r["name"], "value": r["value"], "note": r["note"],
+               "recorded_by": st.who(r["recorded_by"], no), "recorded_at": r["recorded_at"]}
+        sid = insert_id(st.conn, SETTING.insert().values(**row))
+        st.counts["setting"] += 1
+        st.after[f"setting/{sid}"] = audit.digest({"id": sid, **row})

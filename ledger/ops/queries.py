@@ -15,16 +15,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from ledger.core import rules
+from ledger.core import hindsight, rules
 from ledger.ops.lookup import find_claim
 from ledger.ops.lookup import names as analyst_names
 from ledger.store.engine import Store
+from ledger.store.settings import grace_days
 from ledger.store.tables import (
     CLAIM,
     CLAIM_TAG,
     EVENT,
     EVIDENCE,
     FORECAST,
+    READING,
     RES_EVIDENCE,
     RESOLUTION,
     SOURCE,
@@ -56,6 +58,7 @@ def list_claims(store: Store, *, on: date, status: str | None = None,
         if due_before:
             q = q.where(CLAIM.c.due_on < due_before)
         claims = [dict(r) for r in conn.execute(q).mappings()]
+        grace = grace_days(conn)
         tags: dict[int, list[str]] = defaultdict(list)
         latest: dict[tuple[int, int], float] = {}
         if claims:
@@ -69,8 +72,9 @@ def list_claims(store: Store, *, on: date, status: str | None = None,
                 latest[(cid, aid)] = p
     rows = []
     for c in claims:
-        st = rules.claim_status(withdrawn_on=c["withdrawn_on"], outcome=c["outcome"],
-                                due_on=c["due_on"], on=on)
+        st = rules.claim_status(withdrawn_on=hindsight.standing_withdrawal(
+            c["withdrawn_on"], c["withdrawn_at"], c["due_on"], grace),
+                                outcome=c["outcome"], due_on=c["due_on"], on=on)
         if status and not rules.status_matches(status, st):
             continue
         rows.append({
@@ -107,11 +111,19 @@ def _resolutions(conn: Connection, claim_id: int, names: dict[int, str]) -> list
         .where(RESOLUTION.c.claim_id == claim_id).order_by(RES_EVIDENCE.c.evidence_id)
     ):
         links[rid].append(eid)
+    readings: dict[int, list[Row]] = defaultdict(list)
+    for rid, outcome, note in conn.execute(
+        select(READING.c.resolution_id, READING.c.outcome, READING.c.note)
+        .join(RESOLUTION, RESOLUTION.c.id == READING.c.resolution_id)
+        .where(RESOLUTION.c.claim_id == claim_id).order_by(READING.c.position)
+    ):
+        readings[rid].append({"outcome": outcome, "note": note})
     return [
         {"id": r["id"], "revision": r["revision"], "outcome": r["outcome"],
          "known_on": r["known_on"], "rationale": r["rationale"],
          "resolved_by": names[r["resolved_by"]], "recorded_at": r["recorded_at"],
-         "evidence": links.get(r["id"], []), "current": r["superseded_at"] is None,
+         "evidence": links.get(r["id"], []), "readings": readings.get(r["id"], []),
+         "current": r["superseded_at"] is None,
          "superseded_at": r["superseded_at"], "superseded_note": r["superseded_note"]}
         for r in conn.execute(select(RESOLUTION).where(RESOLUTION.c.claim_id == claim_id)
                               .order_by(RESOLUTION.c.revision)).mappings()
@@ -127,13 +139,29 @@ def show_claim(store: Store, ref: str, *, on: date) -> Row:
         tags = [t for (t,) in conn.execute(select(CLAIM_TAG.c.tag)
                                            .where(CLAIM_TAG.c.claim_id == c["id"])
                                            .order_by(CLAIM_TAG.c.tag))]
+        grace = grace_days(conn)
+        resolutions = _resolutions(conn, c["id"], names)
+        current = next((r for r in resolutions if r["current"]), None)
+        first_res = min((r["recorded_at"] for r in resolutions), default=None)
+        src_authors = set() if c["source_id"] is None else {a for (a,) in conn.execute(
+            select(SOURCE_AUTHOR.c.analyst_id).where(SOURCE_AUTHOR.c.source_id == c["source_id"]))}
+
+        def backfilled(f: Any) -> bool:
+            return hindsight.backfilled(
+                made_on=f["made_on"], recorded_at=f["recorded_at"], due_on=c["due_on"],
+                known_on=current["known_on"] if current else None, first_resolution_at=first_res,
+                published=hindsight.published_call(
+                    analyst_id=f["analyst_id"], made_on=f["made_on"], source_authors=src_authors,
+                    published_on=src["published_on"] if src else None),
+                grace_days=grace)
+
         forecasts = [
             {"id": f["id"], "by": names[f["analyst_id"]], "made_on": f["made_on"],
              "probability": f["probability"], "given": f["given"], "mapped": f["mapped"],
              "phrase": f["phrase"],
              "band": None if f["band_lo"] is None else [f["band_lo"], f["band_hi"]],
              "vague": f["vague"], "note": f["note"], "recorded_by": names[f["recorded_by"]],
-             "recorded_at": f["recorded_at"]}
+             "recorded_at": f["recorded_at"], "backfilled": backfilled(f)}
             for f in conn.execute(select(FORECAST).where(FORECAST.c.claim_id == c["id"])
                                   .order_by(FORECAST.c.made_on, FORECAST.c.id)).mappings()
         ]
@@ -144,18 +172,20 @@ def show_claim(store: Store, ref: str, *, on: date) -> Row:
             for e in conn.execute(select(EVIDENCE).where(EVIDENCE.c.claim_id == c["id"])
                                   .order_by(EVIDENCE.c.observed_on, EVIDENCE.c.id)).mappings()
         ]
-        resolutions = _resolutions(conn, c["id"], names)
-    current = next((r for r in resolutions if r["current"]), None)
+    standing = hindsight.standing_withdrawal(c["withdrawn_on"], c["withdrawn_at"], c["due_on"],
+                                             grace)
     return {
         "id": c["id"], "key": c["key"],
-        "status": rules.claim_status(withdrawn_on=c["withdrawn_on"],
+        "status": rules.claim_status(withdrawn_on=standing,
                                      outcome=current["outcome"] if current else None,
                                      due_on=c["due_on"], on=on),
         "statement": c["statement"], "quote": c["quote"], "author": names[c["author_id"]],
         "source": src, "subject": c["subject"], "tags": tags, "made_on": c["made_on"],
         "due_on": c["due_on"], "due_basis": c["due_basis"], "due_note": c["due_note"],
         "criteria": c["criteria"], "withdrawn_on": c["withdrawn_on"],
-        "withdrawn_note": c["withdrawn_note"], "recorded_by": names[c["recorded_by"]],
+        "withdrawn_note": c["withdrawn_note"], "withdrawn_at": c["withdrawn_at"],
+        "withdrawal_late": c["withdrawn_on"] is not None and standing is None,
+        "recorded_by": names[c["recorded_by"]],
         "recorded_at": c["recorded_at"], "version": c["version"], "forecasts": forecasts,
         "evidence": evidence, "resolution": current, "resolutions": resolutions,
     }

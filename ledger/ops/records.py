@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from ledger.core import rules
-from ledger.errors import LedgerError, RuleViolation
+from ledger.core import hindsight, rules
+from ledger.core.keys import check_key
+from ledger.errors import LedgerError, RuleViolation, UsageError
 
 FORMAT_VERSION = 1
 Record = dict[str, Any]
@@ -68,6 +69,14 @@ def _names(v: Any) -> list[str]:
     return v
 
 
+def _readings(v: Any) -> list[dict[str, str]]:
+    if not isinstance(v, list) or not all(
+            isinstance(x, dict) and set(x) == {"outcome", "note"}
+            and all(isinstance(y, str) for y in x.values()) for x in v):
+        raise TypeError
+    return v
+
+
 def _band(v: Any) -> list[float]:
     if not isinstance(v, list) or len(v) != 2:
         raise TypeError
@@ -93,6 +102,7 @@ WHOLE = Kind(_whole, "int")
 FLAG = Kind(_flag, "bool")
 NAMES = Kind(_names, "list of strings")
 BAND = Kind(_band, "band", optional=True)
+READINGS = Kind(_readings, "list of {outcome, note}", optional=True)
 
 RECORDED = {"recorded_by": TEXT, "recorded_at": INSTANT}
 FIELDS: dict[str, dict[str, Kind]] = {
@@ -102,7 +112,8 @@ FIELDS: dict[str, dict[str, Kind]] = {
     "claim": {"key": TEXT, "statement": TEXT, "quote": TEXT_OPT, "source": TEXT_OPT,
               "author": TEXT, "subject": TEXT_OPT, "tags": NAMES, "made_on": DAY,
               "due_on": DAY, "due_basis": TEXT, "due_note": TEXT_OPT, "criteria": TEXT_OPT,
-              "withdrawn_on": DAY(), "withdrawn_note": TEXT_OPT, **RECORDED, "version": WHOLE},
+              "withdrawn_on": DAY(), "withdrawn_note": TEXT_OPT, "withdrawn_at": INSTANT(),
+              **RECORDED, "version": WHOLE},
     "forecast": {"id": TEXT, "claim": TEXT, "by": TEXT, "made_on": DAY, "probability": NUMBER,
                  "given": TEXT, "mapped": FLAG, "phrase": TEXT_OPT, "band": BAND, "vague": FLAG,
                  "note": TEXT_OPT, **RECORDED},
@@ -111,7 +122,8 @@ FIELDS: dict[str, dict[str, Kind]] = {
     "resolution": {"id": TEXT, "claim": TEXT, "revision": WHOLE, "outcome": TEXT,
                    "known_on": DAY, "rationale": TEXT_OPT, "resolved_by": TEXT,
                    "recorded_at": INSTANT, "superseded_at": INSTANT(),
-                   "superseded_note": TEXT_OPT, "evidence": NAMES},
+                   "superseded_note": TEXT_OPT, "evidence": NAMES, "readings": READINGS},
+    "setting": {"name": TEXT, "value": TEXT, "note": TEXT_OPT, **RECORDED},
 }
 TYPES = tuple(FIELDS)
 
@@ -184,12 +196,27 @@ def check_record(label: str, r: Record, *, today: date) -> None:
         raise refuse(label, r, exc) from None
 
 
+def _key(key: str, what: str = "key") -> None:
+    """The CLI's key rule (``ledger.core.keys``): a key that looks like an id is refused."""
+    try:
+        check_key(key, what)
+    except UsageError as exc:
+        raise RuleViolation(str(exc), "key") from None
+    if key != key.strip():
+        raise RuleViolation(f"{what} {key!r} has surrounding spaces", "key")
+
+
 def check_rules(r: Record, today: date) -> None:
     """Raise the ``RuleViolation`` of the first rule the record breaks."""
     t = r["type"]
-    if t == "source" and r["published_on"] is not None:
-        rules.not_future(r["published_on"], "publication date", today, "published_on")
+    if t == "source":
+        _key(r["key"], "source key")
+        if r["published_on"] is not None:
+            rules.not_future(r["published_on"], "publication date", today, "published_on")
     elif t == "claim":
+        _key(r["key"])
+        if r["source"] is not None:
+            _key(r["source"], "source key")
         rules.check_claim(made_on=r["made_on"], due_on=r["due_on"], due_basis=r["due_basis"],
                           due_note=r["due_note"], today=today)
         if r["withdrawn_on"] is not None:
@@ -197,6 +224,8 @@ def check_rules(r: Record, today: date) -> None:
                                    due_on=r["due_on"], key=r["key"], today=today)
         if r["version"] < 1:
             raise RuleViolation("version must be at least 1", "version")
+        if r["withdrawn_at"] is not None and r["withdrawn_on"] is None:
+            raise RuleViolation("withdrawn_at without withdrawn_on", "withdrawn_at")
     elif t == "forecast":
         band = None if r["band"] is None else (r["band"][0], r["band"][1])
         rules.check_probability(r["probability"], band, mapped=r["mapped"], phrase=r["phrase"])
@@ -205,6 +234,15 @@ def check_rules(r: Record, today: date) -> None:
         rules.check_evidence(stance=r["stance"], on=r["observed_on"], today=today)
     elif t == "resolution":
         rules.one_of(r["outcome"], rules.OUTCOMES, "outcome", "outcome")
+        rules.check_readings(r["outcome"], [(x["outcome"], x["note"])
+                                            for x in r["readings"] or ()])
         rules.not_future(r["known_on"], "resolution date", today, "known_on")
         if r["revision"] < 1:
             raise RuleViolation("revision must be at least 1", "revision")
+    elif t == "setting":
+        if r["name"] != hindsight.GRACE_SETTING:
+            raise RuleViolation(f"unknown setting {r['name']!r} (known: "
+                                f"{hindsight.GRACE_SETTING})", "name")
+        if not r["value"].isdigit():
+            raise RuleViolation(f"{r['name']} must be a whole number of days", "value")
+        hindsight.check_grace(int(r["value"]))

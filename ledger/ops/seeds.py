@@ -212,6 +212,7 @@ def _claim(
                 "criteria": e.get("criteria", str, required=False),
                 "withdrawn_on": None,
                 "withdrawn_note": None,
+                "withdrawn_at": None,
                 "recorded_by": recorder,
                 "recorded_at": recorded_at,
                 "version": 1,
@@ -281,7 +282,7 @@ def _claim(
     res = e.get("resolution", dict, required=False)
     if res is not None:
         r = _Entry(e.file, f"{e.where}.resolution", res)
-        r.unknown({"outcome", "known_on", "rationale", "evidence"})
+        r.unknown({"outcome", "known_on", "rationale", "evidence", "readings"})
         outcome = r.get("outcome", str)
         known = r.get("known_on", date)
         refs = r.get("evidence", list, required=False) or []
@@ -304,12 +305,23 @@ def _claim(
                     "superseded_at": None,
                     "superseded_note": None,
                     "evidence": [ev_ids[x] for x in refs],
+                    "readings": _readings(r),
                 },
             )
         )
     for lab, rec in records:
         _check(lab, e, rec, today)
     return records
+
+
+def _readings(r: _Entry) -> list[dict[str, str]]:
+    """``readings = [{ outcome = "true", note = "why that reading is defensible" }]``."""
+    out = []
+    for k, raw in enumerate(r.get("readings", list, required=False) or []):
+        x = _Entry(r.file, f"{r.where}.readings[{k}]", raw)
+        x.unknown({"outcome", "note"})
+        out.append({"outcome": x.get("outcome", str), "note": x.get("note", str)})
+    return out
 
 
 #: Seed field names where they differ from the record's.
@@ -335,7 +347,8 @@ def load(store: Store, actor: str, files: list[tuple[str, str]], *, today: date)
     records: list[tuple[str, dict[str, Any]]] = []
     for name, text in files:
         records += parse_seed(name, text, today=today)
-    return import_records(store, actor, records, action="seed")
+    return import_records(store, actor, records, action="seed",
+                          origin=", ".join(name for name, _ in files))
 
 
 def read_files(paths: list[Path]) -> list[tuple[str, str]]:

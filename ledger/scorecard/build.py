@@ -16,13 +16,15 @@ from typing import Any
 from ledger.core import scoring as sc
 from ledger.core.stats import wilson
 from ledger.scorecard import query
+from ledger.scorecard.contested import ContestedRow, contested
 from ledger.scorecard.periods import Period, steps
 from ledger.scorecard.query import CountRow, PairRow, WeightedRow
+from ledger.store import audit, settings
 from ledger.store.engine import Store
 
 SMALL_SAMPLE = 10
 COUNT_KEYS = ("scored", "ambiguous", "annulled", "withdrawn", "open", "due", "overdue",
-              "unscored", "mapped")
+              "unscored", "mapped", "backfilled", "late_withdrawn")
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,12 @@ class Request:
     every: str | None = None
 
 
-def window(req: Request, period: Period | None = None) -> query.Window:
+def window(req: Request, period: Period | None = None, grace: int = 2) -> query.Window:
     p = period or req.period
     as_of_ts = datetime.combine(req.as_of, time.max, tzinfo=UTC)
     start = p.start if p else date(1, 1, 1)
     end = min(p.end, req.as_of) if p else req.as_of
-    return query.Window(as_of_ts, start, end)
+    return query.Window(as_of_ts, start, end, grace)
 
 
 def _num(x: float | None, nd: int = 10) -> float | None:
@@ -182,10 +184,14 @@ def _comparisons(
 
 def build(store: Store, req: Request) -> dict[str, Any]:
     """The whole scorecard as plain data."""
-    win = window(req)
     with store.read() as conn:
+        grace = settings.grace_days(conn, window(req).as_of)
+        win = window(req, grace=grace)
+        chain = audit.head(conn, win.as_of)
         with query.segments(conn, win):
             rows, pairs, counts = _fetch(conn, win, req.by)
+            ranges = _ranges(*contested(conn, win, req.by))
+            overall_ranges = _ranges(*contested(conn, win, None))
             if req.by == "tag":  # a claim may carry several tags, or none: ask the database
                 overall: Fetched = _fetch(conn, win, None)
             else:  # the groups partition the pairs
@@ -195,17 +201,21 @@ def build(store: Store, req: Request) -> dict[str, Any]:
             rng = query.known_range(conn, win)
             if rng is not None and max(rng[0], win.start) <= min(rng[1], win.end):
                 for per in steps(max(rng[0], win.start), min(rng[1], win.end), req.every):
-                    w2 = window(req, per)
+                    w2 = window(req, per, grace)
                     with query.segments(conn, w2):
                         trend.append((per, *_fetch(conn, w2, req.by)))
     groups, comparisons = _groups(rows, pairs, counts, compare=req.by == "author")
+    for g in groups:
+        _set_range(g, ranges)
     report: dict[str, Any] = {
         "as_of": req.as_of.isoformat(),
         "period": req.period.as_json() if req.period else None,
         "group_by": req.by,
         "brier_scale": "0-1",
+        "grace_days": grace,
+        "chain": chain.as_json(),
         "groups": groups,
-        "overall": _overall(*overall),
+        "overall": _set_range(_overall(*overall), overall_ranges),
         "phrase_calibration": phrase_calibration(overall[0]),
     }
     if req.by == "author":
@@ -226,6 +236,45 @@ def build(store: Store, req: Request) -> dict[str, Any]:
 
 
 Fetched = tuple[list[WeightedRow], list[PairRow], list[CountRow]]
+Range = dict[str, Any] | None
+
+
+def _choice(outcome: str, r: ContestedRow) -> sc.Choice:
+    """A contested claim's Brier terms and weight in a group under one reading."""
+    if outcome == "true":
+        return (r.a - 2 * r.b + r.k, r.k)
+    if outcome == "false":
+        return (r.a, r.k)
+    return (0.0, 0.0)  # ambiguous or annulled: not scored
+
+
+def _ranges(fixed: dict[Any, tuple[float, float]], rows: list[ContestedRow],
+            readings: dict[int, tuple[str, list[str]]]) -> dict[str, Range]:
+    """Each group's exact Brier range over every combination of its claims' readings."""
+    items: dict[str, list[list[sc.Choice]]] = defaultdict(list)
+    keys: dict[str, list[str]] = defaultdict(list)
+    for r in rows:
+        key, outcomes = readings[int(r.claim_id)]
+        items[str(r.group)].append([_choice(o, r) for o in outcomes])
+        keys[str(r.group)].append(key)
+    out: dict[str, Range] = {}
+    for g in items:
+        rng = sc.contested_range(fixed.get(g, (0.0, 0.0)), items[g])
+        out[g] = None if rng is None else {
+            "min": _num(rng[0]), "max": _num(rng[1]), "claims": sorted(keys[g])}
+    return out
+
+
+def _set_range(group: dict[str, Any], ranges: dict[str, Range]) -> dict[str, Any]:
+    """``brier_range``: the mean Brier under every defensible reading of the contested
+    claims (equal to the Brier when nothing is contested)."""
+    if group["key"] in ranges:
+        group["brier_range"] = ranges[group["key"]]
+    elif group["brier"] is not None:
+        group["brier_range"] = {"min": group["brier"], "max": group["brier"], "claims": []}
+    else:
+        group["brier_range"] = None
+    return group
 
 
 def _fetch(conn: Any, win: query.Window, by: str | None) -> Fetched:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Date, TextClause, bindparam, text
+from sqlalchemy import Date, Integer, TextClause, bindparam, text
 from sqlalchemy.engine import Connection
 
 from ledger.core.rules import OVERDUE_GRACE_DAYS, SCORED_OUTCOMES, sql_in
@@ -56,6 +56,8 @@ class CountRow(NamedTuple):
 
 SEG = "ledger_report_seg"
 PAIRS = "ledger_report_pairs"
+BACKFILLED = "ledger_report_backfilled"
+CONTESTED = "ledger_report_contested"
 STATUS = "ledger_report_status"
 
 
@@ -64,6 +66,7 @@ class Window:
     as_of: datetime  # instant: end of the as-of day, UTC
     start: date  # outcomes known in [start, end]
     end: date
+    grace: int = 2  # the ledger's grace days as of ``as_of`` (see ledger.core.hindsight)
 
 
 def _days(conn: Connection, a: str, b: str) -> str:
@@ -72,20 +75,49 @@ def _days(conn: Connection, a: str, b: str) -> str:
     return f"({a} - {b})"
 
 
+def _day(conn: Connection, instant: str) -> str:
+    """The UTC day of a stored instant."""
+    if conn.dialect.name == "sqlite":
+        return f"date({instant})"
+    return f"CAST(({instant} AT TIME ZONE 'UTC') AS DATE)"
+
+
+def _after_the_fact(conn: Connection, at: str, dated: str, deadline: str,
+                    first_res: str | None = None) -> str:
+    """SQL for ``ledger.core.hindsight._after_the_fact``: recorded after the deadline day (or
+    after the ledger first held an outcome) and more than the grace days after its own date."""
+    late = f"{_day(conn, at)} > {deadline}"
+    if first_res is not None:
+        late = f"({late} OR ({first_res} IS NOT NULL AND {at} > {first_res}))"
+    return f"({late} AND {_days(conn, _day(conn, at), dated)} > :grace)"
+
+
+def effective_withdrawal(conn: Connection, c: str = "c") -> str:
+    """A withdrawal recorded by the as-of instant and not late."""
+    late = _after_the_fact(conn, f"{c}.withdrawn_at", f"{c}.withdrawn_on", f"{c}.due_on")
+    return f"({c}.withdrawn_at IS NOT NULL AND {c}.withdrawn_at <= :asof AND NOT {late})"
+
+
+def late_withdrawal(conn: Connection, c: str = "c") -> str:
+    late = _after_the_fact(conn, f"{c}.withdrawn_at", f"{c}.withdrawn_on", f"{c}.due_on")
+    return f"({c}.withdrawn_at IS NOT NULL AND {c}.withdrawn_at <= :asof AND {late})"
+
+
 def _params(stmt: TextClause, win: Window) -> TextClause:
     """Bind the window's instants and days (only those the statement names)."""
     sql = str(stmt)
     binds = [bindparam("asof", value=win.as_of, type_=UTCDateTime()),
              bindparam("start", value=win.start, type_=Date()),
-             bindparam("end", value=win.end, type_=Date())]
+             bindparam("end", value=win.end, type_=Date()),
+             bindparam("grace", value=win.grace, type_=Integer())]
     return stmt.bindparams(*[b for b in binds if f":{b.key}" in sql])
 
 
-def _run(conn: Connection, sql: str, win: Window) -> list[tuple]:
+def run(conn: Connection, sql: str, win: Window) -> list[tuple]:
     return [tuple(r) for r in conn.execute(_params(text(sql), win))]
 
 
-def _named(conn: Connection, rows: list[tuple], by: str | None) -> list[tuple]:
+def named(conn: Connection, rows: list[tuple], by: str | None) -> list[tuple]:
     """Replace analyst ids in the first column with names (cheaper than joining per row)."""
     if by != "author":
         return rows
@@ -95,7 +127,7 @@ def _named(conn: Connection, rows: list[tuple], by: str | None) -> list[tuple]:
 
 CURRENT = """
 cur AS (
-  SELECT r.claim_id, r.outcome, r.known_on FROM resolution r
+  SELECT r.id AS res_id, r.claim_id, r.outcome, r.known_on FROM resolution r
   WHERE r.recorded_at <= :asof AND (r.superseded_at IS NULL OR r.superseded_at > :asof)
 )"""
 
@@ -110,29 +142,57 @@ def segments(conn: Connection, win: Window) -> Iterator[None]:
     One window pass, in index order, with no sort.
     """
     days = _days(conn, "COALESCE(next_on, end_on)", "made_on")
+    backfilled = _after_the_fact(conn, "f.recorded_at", "f.made_on", "sc.end_on",
+                                 "sc.first_res")
     drop_tables(conn)
     conn.execute(_params(text(f"""
 CREATE TEMPORARY TABLE {SEG} AS
 WITH {CURRENT},
 sc AS (
-  SELECT c.id AS claim_id, c.subject,
+  SELECT c.id AS claim_id, c.subject, c.source_id,
          CASE WHEN cur.outcome = 'true' THEN 1 ELSE 0 END AS y,
-         CASE WHEN cur.known_on < c.due_on THEN cur.known_on ELSE c.due_on END AS end_on
-  FROM claim c JOIN cur ON cur.claim_id = c.id
-  WHERE c.recorded_at <= :asof AND c.withdrawn_on IS NULL
-    AND {sql_in('cur.outcome', SCORED_OUTCOMES)} AND cur.known_on >= :start AND cur.known_on <= :end
+         CASE WHEN {sql_in('cur.outcome', SCORED_OUTCOMES)} THEN 1 ELSE 0 END AS rs,
+         CASE WHEN EXISTS (SELECT 1 FROM resolution_reading rr
+                           WHERE rr.resolution_id = cur.res_id) THEN 1 ELSE 0 END AS ct,
+         CASE WHEN cur.known_on < c.due_on THEN cur.known_on ELSE c.due_on END AS end_on,
+         (SELECT MIN(r.recorded_at) FROM resolution r
+          WHERE r.claim_id = c.id AND r.recorded_at <= :asof) AS first_res,
+         s.published_on
+  FROM claim c JOIN cur ON cur.claim_id = c.id LEFT JOIN source s ON s.id = c.source_id
+  WHERE c.recorded_at <= :asof AND NOT {effective_withdrawal(conn)}
+    AND ({sql_in('cur.outcome', SCORED_OUTCOMES)} OR EXISTS (
+      SELECT 1 FROM resolution_reading rr WHERE rr.resolution_id = cur.res_id
+        AND {sql_in('rr.outcome', SCORED_OUTCOMES)}))
+    AND cur.known_on >= :start AND cur.known_on <= :end
+),
+f0 AS (
+  SELECT f.id, f.claim_id, f.analyst_id, f.made_on, f.probability AS p, f.mapped, f.band_lo,
+         f.band_hi, f.phrase, f.vague, sc.y, sc.rs, sc.ct, sc.end_on, sc.subject,
+         CASE WHEN {backfilled} AND NOT (f.made_on = sc.published_on AND EXISTS (
+                SELECT 1 FROM source_author sa
+                WHERE sa.source_id = sc.source_id AND sa.analyst_id = f.analyst_id))
+              THEN 1 ELSE 0 END AS bf
+  FROM forecast f JOIN sc ON sc.claim_id = f.claim_id
+  WHERE f.recorded_at <= :asof AND f.made_on <= sc.end_on
 ),
 f1 AS (
-  SELECT f.claim_id, f.analyst_id, f.made_on, f.probability AS p, f.mapped, f.band_lo,
-         f.band_hi, f.phrase, sc.y, sc.end_on, sc.subject,
-         LEAD(f.made_on) OVER (PARTITION BY f.claim_id, f.analyst_id
-                               ORDER BY f.made_on, f.id) AS next_on
-  FROM forecast f JOIN sc ON sc.claim_id = f.claim_id
-  WHERE f.recorded_at <= :asof AND NOT f.vague AND f.made_on <= sc.end_on
+  SELECT f0.*, LEAD(made_on) OVER (PARTITION BY claim_id, analyst_id
+                                   ORDER BY made_on, id) AS next_on
+  FROM f0 WHERE bf = 0 AND NOT vague
 )
 SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject,
-       CAST({days} AS DOUBLE PRECISION) AS days
-FROM f1"""), win))
+       CAST({days} AS DOUBLE PRECISION) AS days, 0 AS bf, rs, ct
+FROM f1
+UNION ALL
+SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject,
+       CAST(NULL AS DOUBLE PRECISION), 1, rs, ct
+FROM f0 WHERE bf = 1"""), win))
+    conn.execute(text(f"CREATE TEMPORARY TABLE {BACKFILLED} AS SELECT claim_id, analyst_id, "
+                      f"phrase, subject FROM {SEG} WHERE bf = 1 AND rs = 1"))
+    conn.execute(text(f"DELETE FROM {SEG} WHERE bf = 1"))
+    # claims with alternative readings, whatever was recorded: for the Brier range
+    conn.execute(text(f"CREATE TEMPORARY TABLE {CONTESTED} AS SELECT * FROM {SEG} WHERE ct = 1"))
+    conn.execute(text(f"DELETE FROM {SEG} WHERE rs = 0"))
     conn.execute(text(f"""
 CREATE TEMPORARY TABLE {PAIRS} AS
 SELECT claim_id, analyst_id, SUM(days) AS total,
@@ -152,15 +212,15 @@ PAIR_JOIN = f"JOIN {PAIRS} pr ON pr.claim_id = s.claim_id AND pr.analyst_id = s.
 
 
 def drop_tables(conn: Connection) -> None:
-    for t in (SEG, PAIRS):
+    for t in (SEG, PAIRS, BACKFILLED, CONTESTED):
         conn.execute(text(f"DROP TABLE IF EXISTS {t}"))
 
 
-def _key(by: str | None, alias: str) -> tuple[str, str, str]:
+def group_key(by: str | None, alias: str) -> tuple[str, str, str]:
     """Group key expression, the join it needs, and its GROUP BY prefix."""
     if by is None:
         return "'(all)'", "", ""
-    if by == "author":  # ids here; names are put in afterwards (see _named)
+    if by == "author":  # ids here; names are put in afterwards (see named)
         return f"{alias}.analyst_id", "", f"{alias}.analyst_id, "
     if by == "tag":
         return "t.tag", f"JOIN claim_tag t ON t.claim_id = {alias}.claim_id", "t.tag, "
@@ -175,8 +235,8 @@ def _key(by: str | None, alias: str) -> tuple[str, str, str]:
 
 def weighted_rows(conn: Connection, win: Window, by: str | None) -> list[WeightedRow]:
     """Each group's distinct forecasts with their weights summed."""
-    key, join, gb = _key(by, "s")
-    return [WeightedRow(*r) for r in _named(conn, _run(conn, f"""
+    key, join, gb = group_key(by, "s")
+    return [WeightedRow(*r) for r in named(conn, run(conn, f"""
 SELECT {key} AS g, s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase, SUM({WEIGHT}) AS w
 FROM {SEG} s {PAIR_JOIN} {join}
 WHERE {WEIGHT} > 0
@@ -187,14 +247,14 @@ def pair_rows(conn: Connection, win: Window, by: str | None) -> list[PairRow]:
     """Every scored pair in a group, ordered by claim (a pair split over phrases has
     weight < 1 in each)."""
     if by == "phrase":
-        key, join, gb = _key(by, "s")
-        return [PairRow(*r) for r in _run(conn, f"""
+        key, join, gb = group_key(by, "s")
+        return [PairRow(*r) for r in run(conn, f"""
 SELECT {key} AS g, s.analyst_id, s.claim_id, SUM({WEIGHT} * (s.p - s.y) * (s.p - s.y)),
        SUM({WEIGHT})
 FROM {SEG} s {PAIR_JOIN} WHERE {WEIGHT} > 0 GROUP BY {gb}s.analyst_id, s.claim_id""", win)]
-    key, join, _ = _key(by, "s")
-    return [PairRow(*r) for r in _named(
-        conn, _run(conn, f"SELECT {key} AS g, s.analyst_id, s.claim_id, s.b, s.w "
+    key, join, _ = group_key(by, "s")
+    return [PairRow(*r) for r in named(
+        conn, run(conn, f"SELECT {key} AS g, s.analyst_id, s.claim_id, s.b, s.w "
                          f"FROM {PAIRS} s {join} ORDER BY s.claim_id", win), by)]
 
 
@@ -210,18 +270,19 @@ def status_counts(conn: Connection, win: Window, by: str | None) -> list[CountRo
     conn.execute(
         text(
             f"CREATE TEMPORARY TABLE {STATUS} (claim_id INTEGER PRIMARY KEY, "
-            "subject VARCHAR(200), status VARCHAR(16))"
+            "subject VARCHAR(200), status VARCHAR(16), late INTEGER)"
         )
     )
     conn.execute(
         _params(
             text(f"""
-INSERT INTO {STATUS} (claim_id, subject, status)
+INSERT INTO {STATUS} (claim_id, subject, status, late)
 WITH {CURRENT}
-SELECT claim_id, subject, status FROM (
+SELECT claim_id, subject, status, late FROM (
   SELECT c.id AS claim_id, c.subject,
+    CASE WHEN {late_withdrawal(conn)} THEN 1 ELSE 0 END AS late,
     CASE
-      WHEN c.withdrawn_on IS NOT NULL THEN
+      WHEN {effective_withdrawal(conn)} THEN
         CASE WHEN c.withdrawn_on <= :end AND c.withdrawn_on >= :start THEN 'withdrawn' END
       WHEN cur.claim_id IS NOT NULL AND cur.known_on <= :end THEN
         CASE WHEN cur.known_on < :start THEN NULL
@@ -241,10 +302,8 @@ SELECT claim_id, subject, status FROM (
     if by == "subject":
         key, join, gb = "COALESCE(s.subject, '(none)')", "", "COALESCE(s.subject, '(none)'), "
     else:
-        key, join, gb = _key(by, "s")
-    rows = _run(
-        conn,
-        f"""
+        key, join, gb = group_key(by, "s")
+    with_st = f"""
 WITH pairs AS (
   SELECT f.claim_id, f.analyst_id, {"MAX(f.phrase)" if by == "phrase" else "NULL"} AS phrase
   FROM forecast f WHERE f.recorded_at <= :asof GROUP BY f.claim_id, f.analyst_id
@@ -255,29 +314,35 @@ WITH pairs AS (
       AND f2.recorded_at <= :asof)
 ),
 st AS (
-  SELECT p.analyst_id, p.claim_id, p.phrase, cs.subject,
+  SELECT p.analyst_id, p.claim_id, p.phrase, cs.subject, cs.late,
     {_tf_split(by)} AS status
   FROM pairs p JOIN {STATUS} cs ON cs.claim_id = p.claim_id
-)
+)"""
+    rows = run(conn, f"""{with_st}
 SELECT {key} AS g, s.status, COUNT(*) AS n
 FROM st s {join}
-GROUP BY {gb}s.status""",
-        win,
-    )
+GROUP BY {gb}s.status""", win)
+    rows += [(g, "late_withdrawn", n) for g, n in run(conn, f"""{with_st}
+SELECT {key} AS g, COUNT(*) AS n FROM st s {join} WHERE s.late = 1
+{group_by(gb)}""", win) if n]
+    bkey, bjoin, bgb = group_key(by, "b")
+    rows += [(g, "backfilled", n) for g, n in run(conn, f"""
+SELECT {bkey} AS g, COUNT(*) AS n FROM {BACKFILLED} b {bjoin}
+{group_by(bgb)}""", win) if n]
     conn.execute(text(f"DROP TABLE IF EXISTS {STATUS}"))
-    rows = _named(conn, rows, by)
+    rows = named(conn, rows, by)
     if by != "phrase":
         # split true/false pairs into scored and unscored from the pair table (no lookups)
-        pkey, pjoin, pgb = _key(by, "s")
-        group_by = f"GROUP BY {pgb[:-2]}" if pgb else ""
+        pkey, pjoin, pgb = group_key(by, "s")
+        pgroup = group_by(pgb)
         scored = {
             g: (int(n), int(m or 0))
-            for g, n, m in _named(
+            for g, n, m in named(
                 conn,
-                _run(
+                run(
                     conn,
                     f"SELECT {pkey} AS g, COUNT(*), SUM(s.mapped) "
-                    f"FROM {PAIRS} s {pjoin} {group_by}",
+                    f"FROM {PAIRS} s {pjoin} {pgroup}",
                     win,
                 ),
                 by,
@@ -302,6 +367,11 @@ GROUP BY {gb}s.status""",
     return out
 
 
+def group_by(prefix: str) -> str:
+    """``GROUP BY`` for a key prefix from ``group_key`` (none for one overall group)."""
+    return f"GROUP BY {prefix[:-2]}" if prefix else ""
+
+
 def _tf_split(by: str | None) -> str:
     """For grouping by phrase, split true/false pairs here; otherwise leave them as 'tf'."""
     if by != "phrase":
@@ -315,7 +385,7 @@ def _tf_split(by: str | None) -> str:
 
 def known_range(conn: Connection, win: Window) -> tuple[date, date] | None:
     """First and last day an outcome became known (for trend periods)."""
-    row = _run(conn, f"WITH {CURRENT} SELECT MIN(known_on), MAX(known_on) FROM cur", win)[0]
+    row = run(conn, f"WITH {CURRENT} SELECT MIN(known_on), MAX(known_on) FROM cur", win)[0]
     if row[0] is None:
         return None
     lo, hi = row

@@ -27,6 +27,13 @@ def _ci(ci: list[float] | None) -> str:
     return "-" if not ci else f"{ci[0]:.3f}-{ci[1]:.3f}"
 
 
+def range_text(g: dict[str, Any]) -> str:
+    r = g.get("brier_range")
+    if not r or not r["claims"]:
+        return "-"
+    return f"{r['min']:.3f}-{r['max']:.3f}"
+
+
 def summary_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for g in [*report["groups"], report["overall"]]:
@@ -38,6 +45,7 @@ def summary_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
                 "scored": c["scored"],
                 "Brier": _f(g["brier"]),
                 "95% CI": _ci(g["brier_ci95"]),
+                "range": range_text(g),
                 "base": _f(g["baseline_score"], 1),
                 "skill": _f(g["brier_skill"], 2),
                 "unsc": c["unscored"],
@@ -47,8 +55,15 @@ def summary_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
                 "open": c["open"],
                 "overdue": c["overdue"],
                 "mapped": c["mapped"],
+                "bkfill": c["backfilled"],
+                "late": c["late_withdrawn"],
             }
         )
+    # columns that say nothing on this scorecard are left out (the notes give their totals)
+    for col in ("range", "bkfill", "late"):
+        if all(r[col] in ("-", 0) for r in rows):
+            for r in rows:
+                del r[col]
     return rows
 
 
@@ -69,8 +84,24 @@ def notes(report: dict[str, Any]) -> list[str]:
         "base: mean baseline score 100*(1+log2 q), 0 = chance, 100 = certain and right. "
         "skill: Brier skill against always-50%. unsc: resolved true or false but no forecast "
         "made before the outcome was known (or only vague words). amb/ann/wdr: ambiguous, "
-        "annulled, withdrawn (counted, never scored). mapped: scored from a phrase."
+        "annulled, withdrawn (counted, never scored). mapped: scored from a phrase. range: "
+        "the Brier under every defensible reading of contested resolutions (least to "
+        "greatest)."
     )
+    c = report["overall"]["counts"]
+    out.append(
+        f"Back-filled forecasts (bkfill: entered after the outcome could be known; kept, never "
+        f"scored): {c['backfilled']}. Late withdrawals (late: entered after the claim fell due; "
+        f"the claim stays scored): {c['late_withdrawn']}."
+    )
+    shown = report["groups"] + ([report["overall"]] if len(report["groups"]) > 1 else [])
+    for g in shown:
+        r = g.get("brier_range")
+        if r and r["claims"]:
+            out.append(f"{g['key']}: Brier {_f(g['brier'])} as recorded; {r['min']:.3f} to "
+                       f"{r['max']:.3f} under other defensible readings of "
+                       f"{', '.join(r['claims'])}.")
+    out.append(provenance(report))
     for c in report.get("comparisons", []):
         if "mean_diff" in c:
             p = c["p_permutation"] if c["p_permutation"] is not None else c["p_t"]
@@ -83,6 +114,14 @@ def notes(report: dict[str, Any]) -> list[str]:
     if report["group_by"] == "author" and not report.get("comparisons"):
         out.append("No analyst is ranked above another: too few scored claims to compare.")
     return out
+
+
+def provenance(report: dict[str, Any]) -> str:
+    """The line that lets a reader check later that the history behind this report held."""
+    ch = report["chain"]
+    anchor = f"{ch['events']}:{ch['head']}"
+    return (f"Grace period {report['grace_days']} days. History: {ch['events']} events, head "
+            f"{anchor} (prove it later: ledger db check --anchor {anchor}).")
 
 
 def calibration_rows(group: dict[str, Any]) -> list[dict[str, Any]]:
@@ -129,7 +168,8 @@ def render_text(report: dict[str, Any], md: bool = False) -> str:
     )
     import textwrap
 
-    wrap = (lambda t: t) if md else (lambda t: textwrap.fill(t, 100))
+    wrap = (lambda t: t) if md else (
+        lambda t: textwrap.fill(t, 100, break_long_words=False, break_on_hyphens=False))
     out = [h("Scorecard", 1), wrap(title(report)), "", tab(summary_rows(report)), ""]
     out += [("- " if md else "") + wrap(n) for n in notes(report)]
     overall = report["overall"]
@@ -191,8 +231,9 @@ def render_json(report: dict[str, Any]) -> str:
 
 CSV_COLS = [
     "group", *COUNT_KEYS, "small_sample", "brier", "brier_ci95_lo", "brier_ci95_hi",
+    "brier_min", "brier_max", "contested",
     "baseline_score", "brier_skill", "sharpness", "reliability", "resolution", "uncertainty",
-    "within_bin_variance", "within_bin_covariance",
+    "within_bin_variance", "within_bin_covariance", "grace_days", "chain",
 ]
 
 
@@ -203,6 +244,7 @@ def render_csv(report: dict[str, Any]) -> str:
     for g in [*report["groups"], report["overall"]]:
         m = g["murphy"] or {}
         ci = g["brier_ci95"] or [None, None]
+        rng = g["brier_range"] or {"min": None, "max": None, "claims": []}
         row = [
             g["key"],
             *(g["counts"][k] for k in COUNT_KEYS),
@@ -210,6 +252,9 @@ def render_csv(report: dict[str, Any]) -> str:
             g["brier"],
             ci[0],
             ci[1],
+            rng["min"],
+            rng["max"],
+            " ".join(rng["claims"]),
             g["baseline_score"],
             g["brier_skill"],
             g["sharpness"],
@@ -223,6 +268,8 @@ def render_csv(report: dict[str, Any]) -> str:
                     "within_bin_covariance",
                 )
             ),
+            report["grace_days"],
+            f"{report['chain']['events']}:{report['chain']['head']}",
         ]
         w.writerow(["" if v is None else v for v in row])
     return buf.getvalue()

@@ -263,8 +263,9 @@ def status(store: Store) -> Status:
     )
 
 
-def check(store: Store, *, full: bool = True) -> list[str]:
-    """Every problem found: storage integrity, foreign keys, schema drift, audit chain."""
+def check(store: Store, *, full: bool = True, anchor: audit.Head | None = None) -> list[str]:
+    """Every problem found: storage integrity, foreign keys, schema drift, audit chain (and,
+    with an ``anchor``, whether the history still holds that head)."""
     problems: list[str] = []
     if store.is_sqlite:
         with store.raw_connection() as conn:
@@ -282,7 +283,7 @@ def check(store: Store, *, full: bool = True) -> list[str]:
         except SchemaMismatch as exc:
             return [*problems, str(exc)]
         problems += [f"schema: {d}" for d in schema_drift(conn)]
-        problems += [f"audit: {p}" for p in audit.verify(conn)]
+        problems += [f"audit: {p}" for p in audit.verify(conn, anchor)]
     return problems
 
 

@@ -13,10 +13,11 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
 from ledger.core.jsonenc import canonical
@@ -27,8 +28,10 @@ from ledger.store.tables import (
     EVENT,
     EVIDENCE,
     FORECAST,
+    READING,
     RES_EVIDENCE,
     RESOLUTION,
+    SETTING,
     SOURCE,
     SOURCE_AUTHOR,
 )
@@ -36,15 +39,37 @@ from ledger.store.types import utcnow
 
 GENESIS = "0" * 64
 
-# entity -> (table, folded child table, parent column, child value column, state key)
-TRACKED: dict[str, Any] = {
-    "analyst": (ANALYST, None),
-    "source": (SOURCE, (SOURCE_AUTHOR, "source_id", "analyst_id", "authors")),
-    "claim": (CLAIM, (CLAIM_TAG, "claim_id", "tag", "tags")),
-    "forecast": (FORECAST, None),
-    "evidence": (EVIDENCE, None),
-    "resolution": (RESOLUTION, (RES_EVIDENCE, "resolution_id", "evidence_id", "evidence")),
+
+
+@dataclass(frozen=True)
+class Fold:
+    """A child table folded into its parent's state as a list under ``key``: one value per
+    child row, or a dict when several columns make the value; in ``order``."""
+
+    table: Table
+    parent: str
+    values: tuple[str, ...]
+    key: str
+    order: tuple[str, ...]
+
+
+#: entity -> (table, child tables folded into its state). Every table but the event log.
+TRACKED: dict[str, tuple[Table, tuple[Fold, ...]]] = {
+    "analyst": (ANALYST, ()),
+    "source": (SOURCE, (Fold(SOURCE_AUTHOR, "source_id", ("analyst_id",), "authors",
+                             ("position", "analyst_id")),)),
+    "claim": (CLAIM, (Fold(CLAIM_TAG, "claim_id", ("tag",), "tags", ("tag",)),)),
+    "forecast": (FORECAST, ()),
+    "evidence": (EVIDENCE, ()),
+    "resolution": (RESOLUTION, (
+        Fold(RES_EVIDENCE, "resolution_id", ("evidence_id",), "evidence", ("evidence_id",)),
+        Fold(READING, "resolution_id", ("outcome", "note"), "readings", ("position",)),
+    )),
+    "setting": (SETTING, ()),
 }
+#: State keys that migrations added after events were already written: an older event that
+#: lacks one expects its empty value.
+ADDED_LATER = frozenset({"withdrawn_at", "readings"})
 
 __all__ = ["Journal", "append", "canonical", "digest", "verify"]
 
@@ -54,10 +79,16 @@ def digest(state: Any) -> str:
     return "sha256:" + hashlib.sha256(canonical(state).encode()).hexdigest()[:32]
 
 
+def _without_later(state: Any) -> Any:
+    if not isinstance(state, dict):
+        return state
+    return {k: v for k, v in state.items() if not (k in ADDED_LATER and v in (None, []))}
+
+
 def _same(expected: Any, actual: Any) -> bool:
     if isinstance(expected, str) and expected.startswith("sha256:"):
-        return digest(actual) == expected
-    return canonical(expected) == canonical(actual)
+        return expected in (digest(actual), digest(_without_later(actual)))
+    return canonical(_without_later(expected)) == canonical(_without_later(actual))
 
 
 def event_hash(prev_hash: str, ev: dict[str, Any]) -> str:
@@ -72,7 +103,7 @@ def states(
     conn: Connection, entity: str, ids: Iterable[int] | None = None
 ) -> dict[str, dict[str, Any]]:
     """Current state of rows of one entity, keyed ``"entity/id"``."""
-    table, child = TRACKED[entity]
+    table, folds = TRACKED[entity]
     q = select(table).order_by(table.c.id)
     id_list = None if ids is None else sorted(set(ids))
     if id_list is not None:
@@ -80,20 +111,28 @@ def states(
     out: dict[str, dict[str, Any]] = {}
     for row in conn.execute(q).mappings():
         out[f"{entity}/{row['id']}"] = json.loads(canonical(dict(row)))
-    if child is not None:
-        ctable, parent_col, value_col, key = child
+    for fold in folds:
         for state in out.values():
-            state[key] = []
-        cq = select(ctable.c[parent_col], ctable.c[value_col]).order_by(
-            ctable.c[parent_col], ctable.c[value_col]
-        )
+            state[fold.key] = []
+        ct = fold.table
+        cq = select(ct.c[fold.parent], *(ct.c[v] for v in fold.values)).order_by(
+            ct.c[fold.parent], *(ct.c[o] for o in fold.order))
         if id_list is not None:
-            cq = cq.where(ctable.c[parent_col].in_(id_list))
-        for parent, value in conn.execute(cq):
+            cq = cq.where(ct.c[fold.parent].in_(id_list))
+        for parent, *values in conn.execute(cq):
             k = f"{entity}/{parent}"
             if k in out:
-                out[k][key].append(value)
+                out[k][fold.key].append(
+                    values[0] if len(values) == 1 else dict(zip(fold.values, values, strict=True)))
     return out
+
+
+def clock(conn: Connection) -> datetime:
+    """The time of a change, read inside its write transaction: now, but never before the last
+    event (so history stays in time order even if the system clock steps back)."""
+    last = conn.execute(select(EVENT.c.at).order_by(EVENT.c.id.desc()).limit(1)).scalar()
+    now = utcnow()
+    return now if last is None or last <= now else last
 
 
 def last_hash(conn: Connection) -> tuple[int, str]:
@@ -196,18 +235,52 @@ def append(
     return int(ev["id"])
 
 
-def verify(conn: Connection) -> list[str]:
-    """Every break in the chain and every row that differs from its last event, in log order."""
+@dataclass(frozen=True)
+class Head:
+    """Where the history stood: how many events, and the last one's hash. Published with a
+    scorecard, it lets anyone prove later that nothing before it was removed or rewritten."""
+
+    events: int  # -1: not known (an anchor given as a bare hash)
+    head: str
+
+    def __str__(self) -> str:
+        return self.head if self.events < 0 else f"{self.events}:{self.head}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"events": self.events, "head": self.head}
+
+
+def head(conn: Connection, as_of: datetime | None = None) -> Head:
+    """The chain head, or the head as it stood at an instant (events are in time order)."""
+    q = select(EVENT.c.id, EVENT.c.hash).order_by(EVENT.c.id.desc()).limit(1)
+    if as_of is not None:
+        q = q.where(EVENT.c.at <= as_of)
+    row = conn.execute(q).first()
+    return Head(0, GENESIS) if row is None else Head(int(row[0]), str(row[1]))
+
+
+def verify(conn: Connection, anchor: Head | None = None) -> list[str]:
+    """Every break in the chain and every row that differs from its last event, in log order;
+    with an ``anchor``, also whether the history still holds that head at that position."""
     t = EVENT
     problems: list[tuple[int, str]] = []
     prev = GENESIS
+    prev_at: datetime | None = None
     expected_id = 1
     expected: dict[str, Any] = {}
     recorded_by: dict[str, int] = {}
+    anchored = anchor is None or (anchor.events == 0 and anchor.head == GENESIS)
     rows = conn.execute(select(t).order_by(t.c.id)).mappings()
     for row in rows:
         ev = dict(row)
+        if prev_at is not None and ev["at"] < prev_at:
+            problems.append((ev["id"], f"event {ev['id']} is dated before the event before it "
+                                       "(event times go backwards)"))
+        prev_at = ev["at"]
         ev["at"] = json.loads(canonical(ev["at"]))
+        if anchor is not None and (ev["id"] == anchor.events
+                                   or (anchor.events < 0 and ev["hash"] == anchor.head)):
+            anchored = ev["hash"] == anchor.head
         if ev["id"] != expected_id:
             problems.append(
                 (expected_id, f"event {expected_id} is missing: the log jumps to event {ev['id']}")
@@ -266,5 +339,8 @@ def verify(conn: Connection) -> list[str]:
                     "deleted behind the tool's back",
                 )
             )
+    if not anchored and anchor is not None:
+        problems.append((anchor.events, f"the history no longer holds the anchor {anchor}: "
+                                        "events up to it were removed or rewritten"))
     problems.sort(key=lambda p: p[0])
     return [text for _, text in problems]

@@ -93,6 +93,7 @@ CLAIM = Table(
     Column("criteria", Text),
     Column("withdrawn_on", Date),
     Column("withdrawn_note", Text),
+    Column("withdrawn_at", UTCDateTime),  # when the withdrawal was recorded (see hindsight)
     *_recorded(),
     Column("version", Integer, nullable=False, default=1),
     CheckConstraint("length(key) > 0", name="key_not_empty"),
@@ -102,6 +103,8 @@ CLAIM = Table(
     CheckConstraint("withdrawn_on IS NULL OR withdrawn_on >= made_on",
                     name="withdrawn_after_made"),
     CheckConstraint("version >= 1", name="version_positive"),
+    CheckConstraint("(withdrawn_on IS NULL) = (withdrawn_at IS NULL)",
+                    name="withdrawal_recorded"),
 )
 
 CLAIM_TAG = Table(
@@ -175,6 +178,29 @@ RES_EVIDENCE = Table(
     Column("evidence_id", Integer, ForeignKey("evidence.id"), primary_key=True),
 )
 
+#: Other defensible readings of a resolution's criteria: scored as recorded, shown as a range.
+READING = Table(
+    "resolution_reading", metadata,
+    Column("resolution_id", Integer, ForeignKey("resolution.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("outcome", String(16), nullable=False),
+    Column("note", Text, nullable=False),
+    CheckConstraint(sql_in("outcome", OUTCOMES), name="outcome_known"),
+    CheckConstraint("length(note) > 0", name="note_not_empty"),
+)
+
+#: Ledger-wide settings, append-only: the value standing at an instant is the last recorded
+#: by then, so a report ``--as-of`` that instant reads what was in force.
+SETTING = Table(
+    "setting", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(60), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("note", Text),
+    *_recorded(),
+    Index("ix_setting_name_recorded", "name", "recorded_at"),
+)
+
 #: Append-only audit log. ``hash`` covers the row and the previous row's hash.
 EVENT = Table(
     "event", metadata,
@@ -194,7 +220,7 @@ EVENT = Table(
 #: Parents before children: the order a copy or a bulk load writes them in.
 TABLES_IN_LOAD_ORDER: tuple[Table, ...] = (
     ANALYST, SOURCE, SOURCE_AUTHOR, CLAIM, CLAIM_TAG, FORECAST, EVIDENCE, RESOLUTION,
-    RES_EVIDENCE, EVENT,
+    RES_EVIDENCE, READING, SETTING, EVENT,
 )
 
 
