@@ -15,7 +15,8 @@ from typer.testing import CliRunner, Result
 from ledger.cli import app
 
 TABLES = ("analyst", "source", "source_author", "claim", "claim_tag", "forecast", "evidence",
-          "resolution", "resolution_evidence", "event", "alembic_version")
+          "resolution", "resolution_evidence", "resolution_reading", "setting", "event",
+          "alembic_version")
 
 
 def ledger_exe() -> str:
@@ -145,3 +146,25 @@ def typed_rows(target: str, columns: dict[str, list[str]] | None = None) -> dict
     finally:
         store.dispose()
     return out
+
+
+def rehash_chain(conn: Any, start: int = 1) -> None:
+    """Recompute every event hash from event ``start`` on (to simulate an older ledger, or an
+    attacker covering their tracks)."""
+    from sqlalchemy import select, update
+
+    from ledger.core.jsonenc import canonical
+    from ledger.store import audit
+    from ledger.store.tables import EVENT
+
+    prev = audit.GENESIS
+    for row in conn.execute(select(EVENT).order_by(EVENT.c.id)).mappings():
+        ev = dict(row)
+        if ev["id"] >= start:
+            ev["at"] = json.loads(canonical(ev["at"]))
+            new = audit.event_hash(prev, ev)
+            conn.execute(update(EVENT).where(EVENT.c.id == ev["id"]).values(
+                prev_hash=prev, hash=new))
+            prev = new
+        else:
+            prev = ev["hash"]

@@ -56,14 +56,22 @@ def render_demo(report: dict[str, Any], claims: list[dict[str, Any]]) -> str:
     from ledger.scorecard.render import render_text
 
     rows = [{**c, "outcome": c["outcome"] or "open",
+             "other_readings": ", ".join(c["other_readings"]) or "-",
              "brier": "-" if c["brier"] is None else f"{c['brier']:.3f}"} for c in claims]
-    cols = Columns(text=["key", "said", "probability", "due_on", "outcome", "brier"], full=[],
-                   labels={"key": "claim", "probability": "p", "due_on": "due", "brier": "Brier"},
+    cols = Columns(text=["key", "said", "probability", "due_on", "outcome", "other_readings",
+                         "brier"], full=[],
+                   labels={"key": "claim", "probability": "p", "due_on": "due", "brier": "Brier",
+                           "other_readings": "contested"},
                    caps={"said": 26})
     table = grid(rows, cols.text, cols.labels, "text", cols.caps)
+    import textwrap
+
+    note = ("Brier is shown only for scored calls (true or false, forecast made before the "
+            "outcome was known). contested: the outcome under other defensible readings of the "
+            "criteria (`ledger show KEY` says why); the scorecard's range covers every "
+            "combination of them.")
     return (render_text(report) + "\nHow each call turned out\n------------------------\n"
-            + table + "\n\nBrier is shown only for scored calls (true or false, forecast made "
-            "before the outcome was known).")
+            + table + "\n\n" + textwrap.fill(note, 100, break_on_hyphens=False))
 
 
 def register(app: typer.Typer) -> None:

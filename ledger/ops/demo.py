@@ -47,5 +47,6 @@ def claim_outcomes(store: Store, *, today: date) -> list[dict[str, Any]]:
         out.append({"key": s["key"], "said": first["given"] if first else "-",
                     "probability": first["probability"] if first else None,
                     "due_on": s["due_on"], "outcome": res["outcome"] if res else None,
+                    "other_readings": [r["outcome"] for r in res["readings"]] if res else [],
                     "brier": brier})
     return out

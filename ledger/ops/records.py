@@ -203,7 +203,7 @@ def _key(key: str, what: str = "key") -> None:
     except UsageError as exc:
         raise RuleViolation(str(exc), "key") from None
     if key != key.strip():
-        raise RuleViolation(f"{what} {key!r} has surrounding spaces", "key")
+        raise RuleViolation(f"{what} {key!r} is not valid: it has surrounding spaces", "key")
 
 
 def check_rules(r: Record, today: date) -> None:

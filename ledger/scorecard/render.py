@@ -120,6 +120,10 @@ def provenance(report: dict[str, Any]) -> str:
     """The line that lets a reader check later that the history behind this report held."""
     ch = report["chain"]
     anchor = f"{ch['events']}:{ch['head']}"
+    if not ch["events"]:
+        return (f"Grace period {report['grace_days']} days. History: no events recorded by "
+                "this day (rows imported with earlier recorded times); anchor "
+                f"{anchor}.")
     return (f"Grace period {report['grace_days']} days. History: {ch['events']} events, head "
             f"{anchor} (prove it later: ledger db check --anchor {anchor}).")
 
