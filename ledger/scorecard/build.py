@@ -203,7 +203,9 @@ def build(store: Store, req: Request) -> dict[str, Any]:
                 for per in steps(max(rng[0], win.start), min(rng[1], win.end), req.every):
                     w2 = window(req, per, grace)
                     with query.segments(conn, w2):
-                        trend.append((per, *_fetch(conn, w2, req.by)))
+                        trend.append((per, *_fetch(conn, w2, req.by),
+                                      _ranges(*contested(conn, w2, req.by)),
+                                      _ranges(*contested(conn, w2, None))))
     groups, comparisons = _groups(rows, pairs, counts, compare=req.by == "author")
     for g in groups:
         _set_range(g, ranges)
@@ -225,12 +227,12 @@ def build(store: Store, req: Request) -> dict[str, Any]:
             {
                 "period": per.as_json(),
                 "label": per.label,
-                "groups": _groups(r, p, c, compare=False)[0],
-                "overall": _overall(_as_all(r), _as_all(p), _as_all(c))
+                "groups": [_set_range(g, rg) for g in _groups(r, p, c, compare=False)[0]],
+                "overall": _set_range(_overall(_as_all(r), _as_all(p), _as_all(c)), rall)
                 if req.by != "tag"
                 else None,
             }
-            for per, r, p, c in trend
+            for per, r, p, c, rg, rall in trend
         ]
     return report
 

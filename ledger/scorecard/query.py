@@ -11,6 +11,7 @@ paired comparisons. Only what had been recorded by the as-of instant is read.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -82,6 +83,13 @@ def _day(conn: Connection, instant: str) -> str:
     return f"CAST(({instant} AT TIME ZONE 'UTC') AS DATE)"
 
 
+def _day_after(conn: Connection, day: str) -> str:
+    """The first instant of the day after ``day``, comparable with stored instants."""
+    if conn.dialect.name == "sqlite":
+        return f"date({day}, '+1 day')"
+    return f"(CAST({day} + 1 AS TIMESTAMP) AT TIME ZONE 'UTC')"
+
+
 def _after_the_fact(conn: Connection, at: str, dated: str, deadline: str,
                     first_res: str | None = None) -> str:
     """SQL for ``ledger.core.hindsight._after_the_fact``: recorded after the deadline day (or
@@ -142,8 +150,11 @@ def segments(conn: Connection, win: Window) -> Iterator[None]:
     One window pass, in index order, with no sort.
     """
     days = _days(conn, "COALESCE(next_on, end_on)", "made_on")
-    backfilled = _after_the_fact(conn, "f.recorded_at", "f.made_on", "sc.end_on",
-                                 "sc.first_res")
+    # back-filled (ledger.core.hindsight): entered on or after the day after the deadline, or
+    # after the first resolution, and more than the grace days after its own date; the cheap
+    # text/instant comparisons come first
+    late = (f"(f.recorded_at >= sc.late_from OR f.recorded_at > sc.first_res) AND "
+            f"{_days(conn, _day(conn, 'f.recorded_at'), 'f.made_on')} > :grace")
     drop_tables(conn)
     conn.execute(_params(text(f"""
 CREATE TEMPORARY TABLE {SEG} AS
@@ -155,6 +166,8 @@ sc AS (
          CASE WHEN EXISTS (SELECT 1 FROM resolution_reading rr
                            WHERE rr.resolution_id = cur.res_id) THEN 1 ELSE 0 END AS ct,
          CASE WHEN cur.known_on < c.due_on THEN cur.known_on ELSE c.due_on END AS end_on,
+         {_day_after(conn, "CASE WHEN cur.known_on < c.due_on THEN cur.known_on "
+                           "ELSE c.due_on END")} AS late_from,
          (SELECT MIN(r.recorded_at) FROM resolution r
           WHERE r.claim_id = c.id AND r.recorded_at <= :asof) AS first_res,
          s.published_on
@@ -167,18 +180,18 @@ sc AS (
 ),
 f0 AS (
   SELECT f.id, f.claim_id, f.analyst_id, f.made_on, f.probability AS p, f.mapped, f.band_lo,
-         f.band_hi, f.phrase, f.vague, sc.y, sc.rs, sc.ct, sc.end_on, sc.subject,
-         CASE WHEN {backfilled} AND NOT (f.made_on = sc.published_on AND EXISTS (
+         f.band_hi, f.phrase, sc.y, sc.rs, sc.ct, sc.end_on, sc.subject,
+         CASE WHEN {late} AND NOT (f.made_on = sc.published_on AND EXISTS (
                 SELECT 1 FROM source_author sa
-                WHERE sa.source_id = sc.source_id AND sa.analyst_id = f.analyst_id))
-              THEN 1 ELSE 0 END AS bf
+                WHERE sa.source_id = sc.source_id AND sa.analyst_id = f.analyst_id)) THEN 1
+              WHEN f.vague THEN 2 ELSE 0 END AS kind
   FROM forecast f JOIN sc ON sc.claim_id = f.claim_id
   WHERE f.recorded_at <= :asof AND f.made_on <= sc.end_on
 ),
 f1 AS (
   SELECT f0.*, LEAD(made_on) OVER (PARTITION BY claim_id, analyst_id
                                    ORDER BY made_on, id) AS next_on
-  FROM f0 WHERE bf = 0 AND NOT vague
+  FROM f0 WHERE kind = 0
 )
 SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject,
        CAST({days} AS DOUBLE PRECISION) AS days, 0 AS bf, rs, ct
@@ -186,7 +199,7 @@ FROM f1
 UNION ALL
 SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject,
        CAST(NULL AS DOUBLE PRECISION), 1, rs, ct
-FROM f0 WHERE bf = 1"""), win))
+FROM f0 WHERE kind = 1"""), win))
     conn.execute(text(f"CREATE TEMPORARY TABLE {BACKFILLED} AS SELECT claim_id, analyst_id, "
                       f"phrase, subject FROM {SEG} WHERE bf = 1 AND rs = 1"))
     conn.execute(text(f"DELETE FROM {SEG} WHERE bf = 1"))
@@ -318,13 +331,15 @@ st AS (
     {_tf_split(by)} AS status
   FROM pairs p JOIN {STATUS} cs ON cs.claim_id = p.claim_id
 )"""
-    rows = run(conn, f"""{with_st}
-SELECT {key} AS g, s.status, COUNT(*) AS n
+    rows: list[tuple[Any, ...]] = []
+    late: dict[Any, int] = defaultdict(int)
+    for g, status, n, n_late in run(conn, f"""{with_st}
+SELECT {key} AS g, s.status, COUNT(*) AS n, SUM(s.late) AS late
 FROM st s {join}
-GROUP BY {gb}s.status""", win)
-    rows += [(g, "late_withdrawn", n) for g, n in run(conn, f"""{with_st}
-SELECT {key} AS g, COUNT(*) AS n FROM st s {join} WHERE s.late = 1
-{group_by(gb)}""", win) if n]
+GROUP BY {gb}s.status""", win):
+        rows.append((g, status, n))
+        late[g] += int(n_late or 0)
+    rows += [(g, "late_withdrawn", n) for g, n in late.items() if n]
     bkey, bjoin, bgb = group_key(by, "b")
     rows += [(g, "backfilled", n) for g, n in run(conn, f"""
 SELECT {bkey} AS g, COUNT(*) AS n FROM {BACKFILLED} b {bjoin}

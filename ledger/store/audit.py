@@ -40,7 +40,6 @@ from ledger.store.types import utcnow
 GENESIS = "0" * 64
 
 
-
 @dataclass(frozen=True)
 class Fold:
     """A child table folded into its parent's state as a list under ``key``: one value per
@@ -71,7 +70,7 @@ TRACKED: dict[str, tuple[Table, tuple[Fold, ...]]] = {
 #: lacks one expects its empty value.
 ADDED_LATER = frozenset({"withdrawn_at", "readings"})
 
-__all__ = ["Journal", "append", "canonical", "digest", "verify"]
+__all__ = ["Head", "Journal", "append", "canonical", "clock", "digest", "head", "verify"]
 
 
 def digest(state: Any) -> str:
