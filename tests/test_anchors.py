@@ -169,3 +169,12 @@ def test_anchor_json_and_bad_anchors(ledger, tmp_path):
     empty.write_text("no head here")
     res = ledger.run("db", "check", "--anchor", str(empty))
     assert res.exit_code != 0 and "no chain head" in res.stderr
+
+
+def test_a_report_file_with_a_nonsense_chain_is_refused_in_one_line(ledger, tmp_path):
+    ledger.ok("seed")
+    for body in ('{"chain": {"events": 1e999, "head": "ab"}}', '{"chain": "x"}', "\x00\x01"):
+        f = tmp_path / "r.json"
+        f.write_text(body)
+        res = ledger.run("db", "check", "--anchor", str(f))
+        assert res.exit_code == 2 and res.stderr.count("\n") == 1, res.stderr

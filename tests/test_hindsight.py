@@ -348,3 +348,31 @@ def test_upgrading_an_older_ledger_records_what_schema_0003_changed(tmp_path):
     assert lg.json("show", "a1")["withdrawn_at"] == withdrawn_at
     assert lg.json("log")[-1]["action"] == "db.upgrade"
     assert [s["authors"] for s in lg.json("source", "list")] == [["Bob", "Ann"]]
+
+
+@pytest.mark.parametrize("field", ["forecast", "resolution", "withdrawal"])
+def test_import_refuses_a_record_dated_after_it_was_recorded(ledger, tmp_path, field):
+    """The CLI's "not in the future", as it stood when the record was made elsewhere."""
+    if field == "forecast":  # dated 2020-03-10, recorded 2020-03-02
+        path = _history(tmp_path, forecast_recorded=date(2020, 3, 2),
+                        forecast_on=date(2020, 3, 10))
+    elif field == "withdrawal":  # withdrawn "on" 2020-05-01, recorded 2020-04-01
+        path = _history(tmp_path, forecast_recorded=date(2020, 3, 2),
+                        forecast_on=date(2020, 3, 1),
+                        withdrawn=(date(2020, 5, 1), date(2020, 4, 1)))
+    else:  # known 2020-06-30, recorded 2020-06-01
+        path = _history(tmp_path, forecast_recorded=date(2020, 3, 2),
+                        forecast_on=date(2020, 3, 1))
+        path.write_text(path.read_text().replace('"recorded_at": "2020-07-01T12',
+                                                 '"recorded_at": "2020-06-01T12'))
+    before = ledger.snapshot()
+    res = ledger.run("import", str(path))
+    assert res.exit_code == 1 and "after it was recorded" in res.stderr
+    assert res.stderr.count("\n") == 1 and ledger.snapshot() == before
+
+
+def test_an_export_recorded_ahead_of_utc_still_imports(ledger, tmp_path):
+    """A forecast made "today" in UTC+10 is recorded on the previous UTC day: allowed."""
+    path = _history(tmp_path, forecast_recorded=date(2020, 3, 1), forecast_on=date(2020, 3, 2),
+                    forecast_hour=22)
+    ledger.ok("import", str(path))

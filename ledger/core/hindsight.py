@@ -30,6 +30,19 @@ def check_grace(days: int) -> int:
     return days
 
 
+#: Days a record may carry beyond the UTC day it was recorded on: the recorder's own day may be
+#: ahead of UTC (time zones reach UTC+14).
+TIME_ZONE_SLACK_DAYS = 1
+
+
+def check_recorded_after(day: date, recorded_at: datetime, what: str, field: str) -> None:
+    """Nothing is recorded before the day it is about: that is the CLI's "not in the future",
+    applied to history brought in from elsewhere as it stood when it was recorded."""
+    if (day - day_of(recorded_at)).days > TIME_ZONE_SLACK_DAYS:
+        raise RuleViolation(f"{what} {day.isoformat()} is after it was recorded "
+                            f"({recorded_at.isoformat()}): it was in the future then", field)
+
+
 def day_of(at: datetime) -> date:
     """The UTC day an instant falls on (the ledger's days are UTC days)."""
     return at.astimezone(UTC).date()

@@ -37,7 +37,7 @@ def _from_report(path: Path) -> Head:
     try:
         chain = json.loads(body).get("chain")
         return Head(int(chain["events"]), str(chain["head"]))
-    except (ValueError, AttributeError, TypeError, KeyError):
+    except (ValueError, AttributeError, TypeError, KeyError, OverflowError):
         pass
     found = {(int(n), h) for n, h in _PAIR.findall(body)}
     if len(found) != 1:

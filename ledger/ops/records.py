@@ -9,6 +9,7 @@ Records are plain dicts keyed by natural keys (analyst names, source and claim k
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -213,6 +214,8 @@ def check_rules(r: Record, today: date) -> None:
         _key(r["key"], "source key")
         if r["published_on"] is not None:
             rules.not_future(r["published_on"], "publication date", today, "published_on")
+            hindsight.check_recorded_after(r["published_on"], r["recorded_at"],
+                                           "publication date", "published_on")
     elif t == "claim":
         _key(r["key"])
         if r["source"] is not None:
@@ -226,23 +229,33 @@ def check_rules(r: Record, today: date) -> None:
             raise RuleViolation("version must be at least 1", "version")
         if r["withdrawn_at"] is not None and r["withdrawn_on"] is None:
             raise RuleViolation("withdrawn_at without withdrawn_on", "withdrawn_at")
+        hindsight.check_recorded_after(r["made_on"], r["recorded_at"], "made date", "made_on")
+        if r["withdrawn_at"] is not None:
+            hindsight.check_recorded_after(r["withdrawn_on"], r["withdrawn_at"],
+                                           "withdrawal date", "withdrawn_on")
     elif t == "forecast":
         band = None if r["band"] is None else (r["band"][0], r["band"][1])
         rules.check_probability(r["probability"], band, mapped=r["mapped"], phrase=r["phrase"])
         rules.not_future(r["made_on"], "forecast date", today, "made_on")
+        hindsight.check_recorded_after(r["made_on"], r["recorded_at"], "forecast date",
+                                       "made_on")
     elif t == "evidence":
         rules.check_evidence(stance=r["stance"], on=r["observed_on"], today=today)
+        hindsight.check_recorded_after(r["observed_on"], r["recorded_at"], "evidence date",
+                                       "observed_on")
     elif t == "resolution":
         rules.one_of(r["outcome"], rules.OUTCOMES, "outcome", "outcome")
         rules.check_readings(r["outcome"], [(x["outcome"], x["note"])
                                             for x in r["readings"] or ()])
         rules.not_future(r["known_on"], "resolution date", today, "known_on")
+        hindsight.check_recorded_after(r["known_on"], r["recorded_at"], "resolution date",
+                                       "known_on")
         if r["revision"] < 1:
             raise RuleViolation("revision must be at least 1", "revision")
     elif t == "setting":
         if r["name"] != hindsight.GRACE_SETTING:
             raise RuleViolation(f"unknown setting {r['name']!r} (known: "
                                 f"{hindsight.GRACE_SETTING})", "name")
-        if not r["value"].isdigit():
+        if not re.fullmatch(r"[0-9]{1,3}", r["value"]):
             raise RuleViolation(f"{r['name']} must be a whole number of days", "value")
         hindsight.check_grace(int(r["value"]))
