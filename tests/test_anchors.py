@@ -178,3 +178,22 @@ def test_a_report_file_with_a_nonsense_chain_is_refused_in_one_line(ledger, tmp_
         f.write_text(body)
         res = ledger.run("db", "check", "--anchor", str(f))
         assert res.exit_code == 2 and res.stderr.count("\n") == 1, res.stderr
+
+
+def test_a_wiped_ledger_fails_even_the_plain_check(ledger):
+    ledger.ok("seed")
+    _tamper(ledger.target, wipe_everything)
+    res = ledger.run("db", "check")
+    assert res.exit_code == 1 and "the history is empty" in res.stderr
+
+
+def test_a_history_that_does_not_start_with_db_init_fails(ledger):
+    ledger.ok("seed")
+
+    def forge(conn: Connection) -> None:
+        conn.execute(update(EVENT).where(EVENT.c.id == 1).values(action="claim.add"))
+        rehash_chain(conn)
+
+    _tamper(ledger.target, forge)
+    res = ledger.run("db", "check")
+    assert res.exit_code == 1 and "event 1 is not the ledger's creation" in res.stderr

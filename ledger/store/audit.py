@@ -280,6 +280,9 @@ def verify(conn: Connection, anchor: Head | None = None) -> list[str]:
         if anchor is not None and (ev["id"] == anchor.events
                                    or (anchor.events < 0 and ev["hash"] == anchor.head)):
             anchored = ev["hash"] == anchor.head
+        if ev["id"] == 1 and ev["action"] != "db.init":
+            problems.append((1, "event 1 is not the ledger's creation (db.init): the history "
+                                "does not start where every ledger's does"))
         if ev["id"] != expected_id:
             problems.append(
                 (expected_id, f"event {expected_id} is missing: the log jumps to event {ev['id']}")
@@ -338,6 +341,9 @@ def verify(conn: Connection, anchor: Head | None = None) -> list[str]:
                     "deleted behind the tool's back",
                 )
             )
+    if expected_id == 1:
+        problems.append((0, "the history is empty: every ledger starts with its db.init event "
+                            "(a ledger left half-made, or wiped)"))
     if not anchored and anchor is not None:
         problems.append((anchor.events, f"the history no longer holds the anchor {anchor}: "
                                         "events up to it were removed or rewritten"))
