@@ -22,6 +22,13 @@ from sqlalchemy import Date, Integer, TextClause, bindparam, text
 from sqlalchemy.engine import Connection
 
 from ledger.core.rules import OVERDUE_GRACE_DAYS, SCORED_OUTCOMES, sql_in
+from ledger.scorecard.hindsight_sql import (
+    day_after,
+    day_of,
+    days_between,
+    effective_withdrawal,
+    late_withdrawal,
+)
 from ledger.store.types import UTCDateTime
 
 
@@ -70,47 +77,6 @@ class Window:
     grace: int = 2  # the ledger's grace days as of ``as_of`` (see ledger.core.hindsight)
 
 
-def _days(conn: Connection, a: str, b: str) -> str:
-    if conn.dialect.name == "sqlite":
-        return f"(julianday({a}) - julianday({b}))"
-    return f"({a} - {b})"
-
-
-def _day(conn: Connection, instant: str) -> str:
-    """The UTC day of a stored instant."""
-    if conn.dialect.name == "sqlite":
-        return f"date({instant})"
-    return f"CAST(({instant} AT TIME ZONE 'UTC') AS DATE)"
-
-
-def _day_after(conn: Connection, day: str) -> str:
-    """The first instant of the day after ``day``, comparable with stored instants."""
-    if conn.dialect.name == "sqlite":
-        return f"date({day}, '+1 day')"
-    return f"(CAST({day} + 1 AS TIMESTAMP) AT TIME ZONE 'UTC')"
-
-
-def _after_the_fact(conn: Connection, at: str, dated: str, deadline: str,
-                    first_res: str | None = None) -> str:
-    """SQL for ``ledger.core.hindsight._after_the_fact``: recorded after the deadline day (or
-    after the ledger first held an outcome) and more than the grace days after its own date."""
-    late = f"{_day(conn, at)} > {deadline}"
-    if first_res is not None:
-        late = f"({late} OR ({first_res} IS NOT NULL AND {at} > {first_res}))"
-    return f"({late} AND {_days(conn, _day(conn, at), dated)} > :grace)"
-
-
-def effective_withdrawal(conn: Connection, c: str = "c") -> str:
-    """A withdrawal recorded by the as-of instant and not late."""
-    late = _after_the_fact(conn, f"{c}.withdrawn_at", f"{c}.withdrawn_on", f"{c}.due_on")
-    return f"({c}.withdrawn_at IS NOT NULL AND {c}.withdrawn_at <= :asof AND NOT {late})"
-
-
-def late_withdrawal(conn: Connection, c: str = "c") -> str:
-    late = _after_the_fact(conn, f"{c}.withdrawn_at", f"{c}.withdrawn_on", f"{c}.due_on")
-    return f"({c}.withdrawn_at IS NOT NULL AND {c}.withdrawn_at <= :asof AND {late})"
-
-
 def _params(stmt: TextClause, win: Window) -> TextClause:
     """Bind the window's instants and days (only those the statement names)."""
     sql = str(stmt)
@@ -149,12 +115,12 @@ def segments(conn: Connection, win: Window) -> Iterator[None]:
     claim fell due) stand for no time: a pair whose first forecast came then is not scored.
     One window pass, in index order, with no sort.
     """
-    days = _days(conn, "COALESCE(next_on, end_on)", "made_on")
+    days = days_between(conn, "COALESCE(next_on, end_on)", "made_on")
     # back-filled (ledger.core.hindsight): entered on or after the day after the deadline, or
     # after the first resolution, and more than the grace days after its own date; the cheap
     # text/instant comparisons come first
     late = (f"(f.recorded_at >= sc.late_from OR f.recorded_at > sc.first_res) AND "
-            f"{_days(conn, _day(conn, 'f.recorded_at'), 'f.made_on')} > :grace")
+            f"{days_between(conn, day_of(conn, 'f.recorded_at'), 'f.made_on')} > :grace")
     drop_tables(conn)
     conn.execute(_params(text(f"""
 CREATE TEMPORARY TABLE {SEG} AS
@@ -166,7 +132,7 @@ sc AS (
          CASE WHEN EXISTS (SELECT 1 FROM resolution_reading rr
                            WHERE rr.resolution_id = cur.res_id) THEN 1 ELSE 0 END AS ct,
          CASE WHEN cur.known_on < c.due_on THEN cur.known_on ELSE c.due_on END AS end_on,
-         {_day_after(conn, "CASE WHEN cur.known_on < c.due_on THEN cur.known_on "
+         {day_after(conn, "CASE WHEN cur.known_on < c.due_on THEN cur.known_on "
                            "ELSE c.due_on END")} AS late_from,
          (SELECT MIN(r.recorded_at) FROM resolution r
           WHERE r.claim_id = c.id AND r.recorded_at <= :asof) AS first_res,
@@ -278,7 +244,7 @@ def status_counts(conn: Connection, win: Window, by: str | None) -> list[CountRo
     period their outcome became known; open, due and overdue are as of the period's end.
     A claim's status is worked out once per claim (a keyed temporary table); only true/false
     claims look at the pair."""
-    grace = _days(conn, ":end", "c.due_on")
+    grace = days_between(conn, ":end", "c.due_on")
     conn.execute(text(f"DROP TABLE IF EXISTS {STATUS}"))
     conn.execute(
         text(

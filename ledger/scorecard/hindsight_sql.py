@@ -1,0 +1,47 @@
+"""SQL for days and instants on both backends, and the rules of ``ledger.core.hindsight``
+stated for whole tables (a test holds the two together)."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Connection
+
+
+def days_between(conn: Connection, a: str, b: str) -> str:
+    if conn.dialect.name == "sqlite":
+        return f"(julianday({a}) - julianday({b}))"
+    return f"({a} - {b})"
+
+
+def day_of(conn: Connection, instant: str) -> str:
+    """The UTC day of a stored instant."""
+    if conn.dialect.name == "sqlite":
+        return f"date({instant})"
+    return f"CAST(({instant} AT TIME ZONE 'UTC') AS DATE)"
+
+
+def day_after(conn: Connection, day: str) -> str:
+    """The first instant of the day after ``day``, comparable with stored instants."""
+    if conn.dialect.name == "sqlite":
+        return f"date({day}, '+1 day')"
+    return f"(CAST({day} + 1 AS TIMESTAMP) AT TIME ZONE 'UTC')"
+
+
+def after_the_fact(conn: Connection, at: str, dated: str, deadline: str,
+                    first_res: str | None = None) -> str:
+    """SQL for ``ledger.core.hindsight._after_the_fact``: recorded after the deadline day (or
+    after the ledger first held an outcome) and more than the grace days after its own date."""
+    late = f"{day_of(conn, at)} > {deadline}"
+    if first_res is not None:
+        late = f"({late} OR ({first_res} IS NOT NULL AND {at} > {first_res}))"
+    return f"({late} AND {days_between(conn, day_of(conn, at), dated)} > :grace)"
+
+
+def effective_withdrawal(conn: Connection, c: str = "c") -> str:
+    """A withdrawal recorded by the as-of instant and not late."""
+    late = after_the_fact(conn, f"{c}.withdrawn_at", f"{c}.withdrawn_on", f"{c}.due_on")
+    return f"({c}.withdrawn_at IS NOT NULL AND {c}.withdrawn_at <= :asof AND NOT {late})"
+
+
+def late_withdrawal(conn: Connection, c: str = "c") -> str:
+    late = after_the_fact(conn, f"{c}.withdrawn_at", f"{c}.withdrawn_on", f"{c}.due_on")
+    return f"({c}.withdrawn_at IS NOT NULL AND {c}.withdrawn_at <= :asof AND {late})"
