@@ -17,8 +17,19 @@ from ledger.cli.context import AppState
 
 
 def _fail(message: str, code: int) -> None:
-    print(f"error: {message}", file=sys.stderr)
+    first = message.splitlines()[0] if message else "failed"
+    print(f"error: {first}", file=sys.stderr)
     sys.exit(code)
+
+
+def _drop_stdout() -> None:
+    """After stdout failed (disk full, size limit), send what is still buffered nowhere, so
+    that the interpreter's final flush cannot print a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _metavars(command: Any) -> None:
@@ -67,6 +78,14 @@ class LedgerGroup(TyperGroup):
             _fail(str(exc), exc.exit_code)
         except BrokenPipeError:
             sys.exit(1)
+        except OSError as exc:  # an output file, stdout, or an input that cannot be read
+            if exc.filename is None:
+                _drop_stdout()
+            what = ("cannot write the output" if exc.filename is None
+                    else f"cannot use {exc.filename}")
+            _fail(f"{what}: {exc.strerror or exc}", 1)
+        except MemoryError:
+            _fail("out of memory: the input is too large to process at once", 1)
         except Exception as exc:  # a bug: still one line, the traceback on request
             if os.environ.get("LEDGER_DEBUG"):
                 raise
@@ -99,6 +118,15 @@ def _version(value: bool) -> None:
 
         print(f"ledger {__version__}")
         raise typer.Exit()
+
+
+def _actor(given: str | None) -> str:
+    """Who is recording: ``--as`` / ``LEDGER_USER`` (refused when blank), or the login name."""
+    if given is not None:
+        if not given.strip():
+            _fail("--as (or LEDGER_USER) must name someone, not be blank", 2)
+        return given.strip()
+    return _login_name().strip() or "unknown"
 
 
 def _login_name() -> str:
@@ -155,7 +183,7 @@ def root(
     source = ctx.get_parameter_source("db")
     state = AppState(
         db=db,
-        actor=(as_ or _login_name()).strip() or "unknown",
+        actor=_actor(as_),
         wait=wait,
         db_given=source is not None and source.name != "DEFAULT",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -53,7 +54,9 @@ def read_lines(file: Path) -> list[str]:
     if str(file) == "-":
         return sys.stdin.readlines()
     try:
-        with open(file, encoding="utf-8") as fh:
+        if not stat.S_ISREG(file.stat().st_mode):  # /dev/zero, a folder, a socket...
+            raise LedgerError(f"cannot read {file}: not a regular file")
+        with open(file, encoding="utf-8-sig") as fh:  # a byte-order mark is not content
             return fh.readlines()
     except FileNotFoundError:
         raise LedgerError(f"no file {file}") from None

@@ -76,7 +76,7 @@ def log(
     ctx: typer.Context,
     claim: Annotated[Optional[str], typer.Argument(
         metavar="[CLAIM]", help="Only this claim's events.", show_default=False)] = None,
-    limit: Annotated[Optional[int], typer.Option(min=1, metavar="N",
+    limit: Annotated[Optional[int], typer.Option(min=1, max=10**9, metavar="N",
                                                  help="The last N events.")] = None,
     fmt: o.ListingFormat = "text",
 ) -> None:

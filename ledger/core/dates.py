@@ -223,6 +223,8 @@ def parse_instant(text: str, *, today: date, what: str = "date") -> tuple[date, 
     if INSTANT_RE.fullmatch(s):
         try:
             at = datetime.fromisoformat(s.replace("Z", "+00:00")).astimezone(UTC)
+        except OverflowError:
+            raise DateError(f"{what} {text!r} is out of range once converted to UTC") from None
         except ValueError:
             raise DateError(f"cannot read instant {text!r}") from None
         return at.date(), at

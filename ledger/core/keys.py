@@ -7,8 +7,27 @@ from collections.abc import Sequence
 
 from ledger.errors import UsageError
 
-KEY_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,119}")
+# Length limits, checked before any database sees a value (the tables' columns are built from
+# them, so SQLite and PostgreSQL refuse the same values with the same message).
+KEY_LIMIT = 120
 TAG_LIMIT = 100
+NAME_LIMIT = 200
+SUBJECT_LIMIT = 200
+GIVEN_LIMIT = 200
+OUTLET_LIMIT = 300
+TEXT_LIMIT = 10_000
+KEY_RE = re.compile(rf"[a-z0-9][a-z0-9._-]{{0,{KEY_LIMIT - 1}}}")
+
+
+def check_chars(value: str, what: str, limit: int = TEXT_LIMIT) -> str:
+    """Text any database can store: no NUL, no unpaired surrogate, at most ``limit`` long."""
+    if "\x00" in value:
+        raise UsageError(f"{what} contains a NUL character")
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise UsageError(f"{what} contains an unpaired surrogate (not valid Unicode text)")
+    if len(value) > limit:
+        raise UsageError(f"{what} is longer than {limit} characters")
+    return value
 
 
 def check_key(key: str, what: str = "key") -> str:
@@ -35,7 +54,7 @@ def slugify(text: str, limit: int = 48) -> str:
 
 
 def clean_text(value: str | None, what: str, *, required: bool = False,
-               limit: int = 10_000) -> str | None:
+               limit: int = TEXT_LIMIT) -> str | None:
     """Stripped text, ``None`` for blank; refused when required and blank, or too long."""
     if value is None:
         if required:
@@ -46,12 +65,10 @@ def clean_text(value: str | None, what: str, *, required: bool = False,
         if required:
             raise UsageError(f"{what} must not be empty")
         return None
-    if len(value) > limit:
-        raise UsageError(f"{what} is longer than {limit} characters")
-    return value
+    return check_chars(value, what, limit)
 
 
-def required_text(value: str | None, what: str, *, limit: int = 10_000) -> str:
+def required_text(value: str | None, what: str, *, limit: int = TEXT_LIMIT) -> str:
     return clean_text(value, what, required=True, limit=limit) or ""
 
 
@@ -62,8 +79,7 @@ def clean_tags(tags: Sequence[str]) -> list[str]:
         t = t.strip().lower()
         if not t:
             raise UsageError("tags must not be empty")
-        if len(t) > TAG_LIMIT:
-            raise UsageError(f"tag {t[:20]!r}... is longer than {TAG_LIMIT} characters")
+        check_chars(t, f"tag {t[:20]!r}", TAG_LIMIT)
         if t not in out:
             out.append(t)
     return out

@@ -18,7 +18,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
 from ledger.core import hindsight, rules
-from ledger.core.keys import check_key, clean_tags, clean_text, required_text, slugify
+from ledger.core.keys import (
+    OUTLET_LIMIT,
+    SUBJECT_LIMIT,
+    TEXT_LIMIT,
+    check_key,
+    clean_tags,
+    clean_text,
+    required_text,
+    slugify,
+)
 from ledger.core.probability import Probability
 from ledger.errors import NotFound, RuleViolation, UsageError
 from ledger.ops.lookup import (
@@ -82,7 +91,8 @@ def add_source(store: Store, actor: str, *, title: str, today: date, key: str | 
         else:
             key = unique_key(conn, SOURCE, slugify(title, 40))
         sid = insert_id(conn, SOURCE.insert().values(
-            key=key, title=title, outlet=clean_text(outlet, "outlet"), url=clean_text(url, "url"),
+            key=key, title=title, outlet=clean_text(outlet, "outlet", limit=OUTLET_LIMIT),
+            url=clean_text(url, "url"),
             published_on=published_on, published_at=published_at, recorded_by=me, recorded_at=now,
         ))
         seen: set[int] = set()
@@ -123,8 +133,9 @@ def add_claim(store: Store, actor: str, *, statement: str, author: str, made_on:
         source_id = find_source(conn, source)["id"] if source else None
         cid = insert_id(conn, CLAIM.insert().values(
             key=key, statement=statement, quote=clean_text(quote, "quote"), source_id=source_id,
-            author_id=who, subject=clean_text(subject, "subject", limit=200), made_on=made_on,
-            due_on=due_on, due_basis=due_basis, due_note=clean_text(due_note, "due note"),
+            author_id=who, subject=clean_text(subject, "subject", limit=SUBJECT_LIMIT),
+            made_on=made_on, due_on=due_on, due_basis=due_basis,
+            due_note=clean_text(due_note, "due note"),
             criteria=clean_text(criteria, "criteria"), recorded_by=me, recorded_at=now, version=1,
         ))
         for t in tag_list:
@@ -229,7 +240,8 @@ def _edited_values(conn: Connection, claim: Mapping[str, Any],
         elif field == "source":
             field, value = "source_id", (find_source(conn, value)["id"] if value else None)
         elif isinstance(value, str):
-            value = clean_text(value, field.replace("_", " "))
+            value = clean_text(value, field.replace("_", " "),
+                               limit=SUBJECT_LIMIT if field == "subject" else TEXT_LIMIT)
         values[field] = value
     return values
 

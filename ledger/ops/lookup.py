@@ -9,13 +9,15 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
-from ledger.core.keys import required_text
+from ledger.core.keys import NAME_LIMIT, required_text
 from ledger.errors import NotFound
 from ledger.store.audit import Journal
 from ledger.store.tables import ANALYST, CLAIM, RESOLUTION, SOURCE, insert_id
 from ledger.store.types import utcnow
 
 Row = dict[str, Any]
+#: The largest id either database stores (a 64-bit integer).
+MAX_ID = 2**63 - 1
 
 
 def unique_key(conn: Connection, table: Table, base: str) -> str:
@@ -36,7 +38,7 @@ def names(conn: Connection) -> dict[int, str]:
 def analyst_id(conn: Connection, name: str, journal: Journal | None, *, create: bool = True,
                when: datetime | None = None) -> int:
     """The analyst's id; created on first use (recorded in the change's event)."""
-    name = required_text(name, "analyst name", limit=200)
+    name = required_text(name, "analyst name", limit=NAME_LIMIT)
     row = conn.execute(select(ANALYST.c.id).where(ANALYST.c.name == name)).first()
     if row is not None:
         return int(row[0])
@@ -56,8 +58,11 @@ def analyst_id(conn: Connection, name: str, journal: Journal | None, *, create: 
 def _find(conn: Connection, table: Table, what: str, ref: str | int) -> Row:
     """A row by numeric id or key; an unknown ref gets the nearest keys as a hint."""
     text = str(ref).strip()
-    col = table.c.id if text.isdigit() else table.c.key
-    value: Any = int(text) if text.isdigit() else text
+    is_id = text.isascii() and text.isdigit()
+    if is_id and int(text) > MAX_ID:
+        raise NotFound(f"no {what} {text!r}: ids go up to {MAX_ID}")
+    col = table.c.id if is_id else table.c.key
+    value: Any = int(text) if is_id else text
     row = conn.execute(select(table).where(col == value)).mappings().first()
     if row is None:
         keys = [r[0] for r in conn.execute(select(table.c.key))]

@@ -15,7 +15,17 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from ledger.core import hindsight, rules
-from ledger.core.keys import check_key
+from ledger.core.keys import (
+    GIVEN_LIMIT,
+    KEY_LIMIT,
+    NAME_LIMIT,
+    OUTLET_LIMIT,
+    SUBJECT_LIMIT,
+    TAG_LIMIT,
+    TEXT_LIMIT,
+    check_chars,
+    check_key,
+)
 from ledger.errors import LedgerError, RuleViolation, UsageError
 
 FORMAT_VERSION = 1
@@ -147,7 +157,7 @@ def _typed(label: str, obj: dict[str, Any]) -> Record:
             continue
         try:
             rec[field] = kind.convert(value)
-        except (TypeError, ValueError, AttributeError):
+        except (TypeError, ValueError, AttributeError, OverflowError):
             raise ImportFileError(f"{label}: {t} field {field!r} must be a {kind.name}, not "
                                   f"{json.dumps(value)[:40]}") from None
     return rec
@@ -167,6 +177,8 @@ def read_records(lines: Iterable[str], *, today: date) -> list[Labelled]:
             raise ImportFileError(f"{label}: not valid JSON ({exc.msg})") from None
         except ValueError as exc:  # e.g. numbers too long to convert
             raise ImportFileError(f"{label}: not valid JSON ({exc})") from None
+        except RecursionError:
+            raise ImportFileError(f"{label}: nested too deeply to be a ledger record") from None
         if not isinstance(obj, dict) or "type" not in obj:
             raise ImportFileError(f"{label}: expected an object with a \"type\"")
         if obj["type"] == "ledger":
@@ -207,8 +219,41 @@ def _key(key: str, what: str = "key") -> None:
         raise RuleViolation(f"{what} {key!r} is not valid: it has surrounding spaces", "key")
 
 
+#: Record fields with a tighter limit than free text (``ledger.core.keys``); names that must
+#: not be blank.
+LIMITS = {"name": NAME_LIMIT, "by": NAME_LIMIT, "author": NAME_LIMIT,
+          "recorded_by": NAME_LIMIT, "resolved_by": NAME_LIMIT, "authors": NAME_LIMIT,
+          "key": KEY_LIMIT, "claim": KEY_LIMIT, "source": KEY_LIMIT, "outlet": OUTLET_LIMIT,
+          "affiliation": OUTLET_LIMIT, "subject": SUBJECT_LIMIT, "given": GIVEN_LIMIT,
+          "phrase": GIVEN_LIMIT, "tags": TAG_LIMIT}
+NOT_BLANK = {"name", "by", "author", "recorded_by", "resolved_by", "authors", "tags"}
+
+
+def _check_strings(r: Record) -> None:
+    """Every string of a record as the commands check theirs: storable, within its limit,
+    names and tags not blank."""
+    for field, value in r.items():
+        values = value if isinstance(value, list) else [value]
+        for v in values:
+            if isinstance(v, dict):  # readings
+                for sub, x in v.items():
+                    _string(field, x, f"{field} {sub}")
+            elif isinstance(v, str) and field != "type":
+                _string(field, v, field)
+
+
+def _string(field: str, v: str, what: str) -> None:
+    try:
+        check_chars(v, what, LIMITS.get(field, TEXT_LIMIT))
+    except UsageError as exc:
+        raise RuleViolation(str(exc), field) from None
+    if field in NOT_BLANK and not v.strip():
+        raise RuleViolation(f"{what} must not be blank", field)
+
+
 def check_rules(r: Record, today: date) -> None:
     """Raise the ``RuleViolation`` of the first rule the record breaks."""
+    _check_strings(r)
     t = r["type"]
     if t == "source":
         _key(r["key"], "source key")

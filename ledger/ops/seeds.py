@@ -357,7 +357,7 @@ def read_files(paths: list[Path]) -> list[tuple[str, str]]:
         targets = sorted(p.glob("*.toml")) if p.is_dir() else [p]
         for t in targets:
             try:
-                out.append((str(t), t.read_text("utf-8")))
+                out.append((str(t), t.read_text("utf-8-sig")))
             except FileNotFoundError:
                 raise SeedError(f"no seed file {t}") from None
             except (OSError, UnicodeDecodeError) as exc:

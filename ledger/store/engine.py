@@ -7,7 +7,9 @@ lock. Every SQLite connection gets ``foreign_keys=ON``, ``synchronous=FULL`` and
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,10 +18,10 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from ledger.errors import SchemaMismatch, StorageBusy, StorageError
+from ledger.errors import SchemaMismatch, StorageBusy, StorageError, UsageError
 from ledger.store import fs
 
 APPLICATION_ID = 0x4C454447  # "LEDG": marks a SQLite file as a ledger
@@ -40,6 +42,23 @@ def normalize_url(url: str) -> str:
     return url
 
 
+#: The longest lock wait accepted (a day): beyond it a wait is a mistake, not a budget.
+MAX_WAIT = 86_400.0
+
+
+def check_wait(value: float, what: str = "--wait") -> float:
+    """A lock wait in seconds: a finite number from 0 to a day."""
+    if not math.isfinite(value) or not 0 <= value <= MAX_WAIT:
+        raise UsageError(f"{what} must be a number of seconds from 0 to {MAX_WAIT:g}, not "
+                         f"{value!r}")
+    return value
+
+
+def mask(url: str) -> str:
+    """A URL fit for a message: any password replaced."""
+    return re.sub(r"://([^:/@]*):[^@/]*@", r"://\1:***@", url)
+
+
 def wait_budget(network: bool) -> float:
     """Seconds a writer waits for the lock: ``LEDGER_BUSY_TIMEOUT`` or 10 s (30 s on a share)."""
     raw = os.environ.get("LEDGER_BUSY_TIMEOUT")
@@ -47,12 +66,10 @@ def wait_budget(network: bool) -> float:
         try:
             value = float(raw)
         except ValueError:
-            raise StorageError(
+            raise UsageError(
                 f"LEDGER_BUSY_TIMEOUT must be a number of seconds, not {raw!r}"
             ) from None
-        if value < 0:
-            raise StorageError("LEDGER_BUSY_TIMEOUT must not be negative")
-        return value
+        return check_wait(value, "LEDGER_BUSY_TIMEOUT")
     return DEFAULT_WAIT_NETWORK if network else DEFAULT_WAIT_LOCAL
 
 
@@ -116,8 +133,13 @@ class Store:
                 )
             if self.path.exists() and self.path.is_dir():
                 raise StorageError(f"{self.path} is a directory, not a ledger file")
-        self.wait = wait_budget(self.network) if wait is None else wait
-        self.engine = self._make_engine(url if self.path is None else None, create)
+        self.wait = wait_budget(self.network) if wait is None else check_wait(wait)
+        try:
+            self.engine = self._make_engine(url if self.path is None else None, create)
+        except (ArgumentError, ValueError, ImportError) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise UsageError(f"cannot use the database URL {mask(target)}: {first} (use "
+                             "postgresql://user@host:port/database)") from None
 
     # -- engine -----------------------------------------------------------------------------
     @property
@@ -220,10 +242,10 @@ class Store:
             raise self.translate(exc) from exc
         except sqlite3.OperationalError as exc:  # raised by our own BEGIN IMMEDIATE loop
             raise self.translate(exc) from exc
-        except DBAPIError as exc:
-            if isinstance(getattr(exc, "orig", None), sqlite3.DatabaseError):
-                raise self.translate(exc) from exc
-            raise
+        except DBAPIError as exc:  # integrity, data and corruption errors: one sentence each
+            raise self.translate(exc) from exc
+        except sqlite3.DatabaseError as exc:  # from our own driver-level calls
+            raise self.translate(exc) from exc
 
     def translate(self, exc: Exception) -> Exception:
         """Turn a driver error into one sentence the user can act on."""

@@ -26,6 +26,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from ledger.core.keys import (
+    GIVEN_LIMIT,
+    KEY_LIMIT,
+    NAME_LIMIT,
+    OUTLET_LIMIT,
+    SUBJECT_LIMIT,
+    TAG_LIMIT,
+)
 from ledger.core.rules import DUE_BASES, OUTCOMES, STANCES, sql_in
 from ledger.store.types import UTCDateTime
 
@@ -51,8 +59,8 @@ def _recorded(by: str = "recorded_by") -> tuple[Column[int], Column[object]]:
 ANALYST = Table(
     "analyst", metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(200), nullable=False, unique=True),
-    Column("affiliation", String(300)),
+    Column("name", String(NAME_LIMIT), nullable=False, unique=True),
+    Column("affiliation", String(OUTLET_LIMIT)),
     Column("created_at", UTCDateTime, nullable=False),
     CheckConstraint("length(name) > 0", name="name_not_empty"),
 )
@@ -60,9 +68,9 @@ ANALYST = Table(
 SOURCE = Table(
     "source", metadata,
     Column("id", Integer, primary_key=True),
-    Column("key", String(120), nullable=False, unique=True),
+    Column("key", String(KEY_LIMIT), nullable=False, unique=True),
     Column("title", Text, nullable=False),
-    Column("outlet", String(300)),
+    Column("outlet", String(OUTLET_LIMIT)),
     Column("url", Text),
     Column("published_on", Date),
     Column("published_at", UTCDateTime),
@@ -80,12 +88,12 @@ SOURCE_AUTHOR = Table(
 CLAIM = Table(
     "claim", metadata,
     Column("id", Integer, primary_key=True),
-    Column("key", String(120), nullable=False, unique=True),
+    Column("key", String(KEY_LIMIT), nullable=False, unique=True),
     Column("statement", Text, nullable=False),
     Column("quote", Text),
     Column("source_id", Integer, ForeignKey("source.id"), index=True),
     _fk("author_id", "analyst.id", index=True),
-    Column("subject", String(200), index=True),
+    Column("subject", String(SUBJECT_LIMIT), index=True),
     Column("made_on", Date, nullable=False),
     Column("due_on", Date, nullable=False, index=True),
     Column("due_basis", String(16), nullable=False),
@@ -110,7 +118,7 @@ CLAIM = Table(
 CLAIM_TAG = Table(
     "claim_tag", metadata,
     Column("claim_id", Integer, ForeignKey("claim.id"), primary_key=True),
-    Column("tag", String(100), primary_key=True, index=True),
+    Column("tag", String(TAG_LIMIT), primary_key=True, index=True),
     CheckConstraint("length(tag) > 0", name="tag_not_empty"),
 )
 
@@ -121,9 +129,9 @@ FORECAST = Table(
     _fk("analyst_id", "analyst.id", index=True),
     Column("made_on", Date, nullable=False),
     Column("probability", Float, nullable=False),
-    Column("given", String(200), nullable=False),
+    Column("given", String(GIVEN_LIMIT), nullable=False),
     Column("mapped", Boolean, nullable=False, default=False),
-    Column("phrase", String(200)),
+    Column("phrase", String(GIVEN_LIMIT)),
     Column("band_lo", Float),
     Column("band_hi", Float),
     Column("vague", Boolean, nullable=False, default=False),
@@ -206,7 +214,7 @@ EVENT = Table(
     "event", metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("at", UTCDateTime, nullable=False),
-    Column("actor", String(200), nullable=False),
+    Column("actor", String(NAME_LIMIT), nullable=False),
     Column("action", String(40), nullable=False),
     Column("entity", String(40), nullable=False),
     Column("entity_id", Integer),
