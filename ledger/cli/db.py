@@ -65,9 +65,11 @@ def status(ctx: typer.Context, fmt: o.ListingFormat = "text") -> None:
     items += [(f"rows: {k}", v) for k, v in st["rows"].items()]
     rows = [{"field": k, "value": v} for k, v in items]
     if fmt == "text":
+        from ledger.core.safety import for_terminal
         from ledger.textgrid import grid
 
-        typer.echo(grid([[k, "" if v is None else str(v)] for k, v in items], (), "plain"))
+        typer.echo(for_terminal(grid([[k, "" if v is None else str(v)] for k, v in items], (),
+                                     "plain")))
     else:
         emit(rows, fmt, STATUS)
 

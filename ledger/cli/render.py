@@ -15,6 +15,7 @@ from typing import IO, Any
 
 import typer
 
+from ledger.core.safety import for_markdown, for_terminal, md_cell
 from ledger.errors import LedgerError
 
 Row = Mapping[str, Any]
@@ -75,6 +76,8 @@ def grid(rows: Sequence[Row], cols: Sequence[str], labels: Mapping[str, str], fm
         return "(none)"
     caps = caps or {}
     body = [[cell(r.get(c), caps.get(c)) for c in cols] for r in rows]
+    if fmt != "text":
+        body = [[md_cell(v) for v in row] for row in body]
     return tabulate_grid(body, [labels.get(c, c) for c in cols],
                          "simple" if fmt == "text" else "github")
 
@@ -102,8 +105,8 @@ def render(rows: Sequence[Row], fmt: str, spec: Columns) -> str:
     if fmt == "csv":
         return csv_text(rows, spec.full)
     if fmt == "md":
-        return grid(rows, spec.full, spec.labels, "md")
-    return fitted(rows, spec)
+        return for_markdown(grid(rows, spec.full, spec.labels, "md"))
+    return for_terminal(fitted(rows, spec))
 
 
 def emit(rows: Sequence[Row], fmt: str, spec: Columns) -> None:

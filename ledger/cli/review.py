@@ -69,7 +69,10 @@ def show(ctx: typer.Context, claim: o.ClaimArg, fmt: o.ListingFormat = "text") -
     elif fmt == "csv":
         typer.echo(story_csv(story))
     else:
-        typer.echo(render_story(story, md=fmt == "md"))
+        from ledger.core.safety import for_markdown, for_terminal
+
+        text = render_story(story, md=fmt == "md")
+        typer.echo(for_markdown(text) if fmt == "md" else for_terminal(text))
 
 
 def log(

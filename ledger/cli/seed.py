@@ -46,7 +46,9 @@ def demo(
     if fmt == "json":
         emit_json({"ledger": result.location, "report": result.report, "claims": result.claims})
         return
-    typer.echo(render_demo(result.report, result.claims))
+    from ledger.core.safety import for_terminal
+
+    typer.echo(for_terminal(render_demo(result.report, result.claims)))
     done(f"The demo ledger is {result.location}. Trace any claim:\n"
          f"  ledger --db {result.location} show xiaomi-us-specific-phone")
 

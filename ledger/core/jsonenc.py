@@ -29,11 +29,20 @@ def pretty(obj: Any) -> str:
 
 
 def csv_cell(value: Any) -> Any:
-    """A value as a CSV cell: empty for missing, lists joined with ';', dates as in JSON."""
+    """A value as a CSV cell: empty for missing, lists joined with ';', dates as in JSON, and
+    text that a spreadsheet would run as a formula neutralised (``ledger.core.safety``)."""
+    from ledger.core.safety import csv_safe
+
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return ";".join(str(csv_cell(v)) for v in value)
+        return csv_safe(";".join(str(_raw_cell(v)) for v in value))
+    return csv_safe(_raw_cell(value))
+
+
+def _raw_cell(value: Any) -> Any:
+    if value is None:
+        return ""
     if isinstance(value, date):
         return plain(value)
     return value

@@ -55,8 +55,13 @@ def _load(text: str, origin: str) -> dict[str, Phrase]:
     except tomllib.TOMLDecodeError as exc:
         raise RuleViolation(f"phrase table {origin} is not valid TOML: {exc}") from None
     out: dict[str, Phrase] = {}
-    for name, entry in (data.get("phrases") or {}).items():
+    phrases = data.get("phrases") or {}
+    if not isinstance(phrases, dict):
+        raise RuleViolation(f"phrase table {origin}: [phrases] must be a table of entries")
+    for name, entry in phrases.items():
         where = f"phrase table {origin}, entry {name!r}"
+        if not isinstance(entry, dict):
+            raise RuleViolation(f"{where}: must be a table (p = ..., band = [...])")
         try:
             p = float(entry["p"])
             lo, hi = (float(x) for x in entry.get("band", (p, p)))
@@ -64,10 +69,15 @@ def _load(text: str, origin: str) -> dict[str, Phrase]:
             raise RuleViolation(f"{where}: needs p = number and band = [lo, hi]") from None
         if not (0 <= lo <= p <= hi <= 1):
             raise RuleViolation(f"{where}: need 0 <= band lo <= p <= band hi <= 1")
+        aliases = entry.get("aliases", ())
+        if not isinstance(aliases, list | tuple) or not all(isinstance(a, str) for a in aliases):
+            raise RuleViolation(f"{where}: aliases must be a list of strings")
+        if not isinstance(entry.get("vague", False), bool):
+            raise RuleViolation(f"{where}: vague must be true or false")
         out[normalize(name)] = Phrase(
             name=normalize(name), p=p, band=(lo, hi), source=str(entry.get("source", "")),
             vague=bool(entry.get("vague", False)),
-            aliases=tuple(normalize(a) for a in entry.get("aliases", ())),
+            aliases=tuple(normalize(a) for a in aliases),
         )
     return out
 
@@ -79,9 +89,11 @@ def _table(override: str | None) -> dict[str, Phrase]:
     if override:
         path = Path(override)
         try:
-            text = path.read_text("utf-8")
+            text = path.read_text("utf-8-sig")
         except OSError as exc:
             raise RuleViolation(f"cannot read phrase table {path}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise RuleViolation(f"cannot read phrase table {path}: not UTF-8 text") from None
         table.update(_load(text, str(path)))
     return table
 

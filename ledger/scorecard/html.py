@@ -43,7 +43,8 @@ def _pyplot() -> Any:
     matplotlib.use("Agg")
     matplotlib.rcParams.update({"svg.hashsalt": "ledger", "svg.fonttype": "none",
                                 "font.size": 9, "axes.spines.top": False,
-                                "axes.spines.right": False})
+                                "axes.spines.right": False,
+                                "text.parse_math": False})  # a "$" in a name is text
     import matplotlib.pyplot as plt
 
     return plt

@@ -7,6 +7,8 @@ import io
 import json
 from typing import Any
 
+from ledger.core.jsonenc import csv_cell
+from ledger.core.safety import for_markdown, for_terminal, md_cell
 from ledger.scorecard.build import COUNT_KEYS
 
 
@@ -163,7 +165,8 @@ def render_text(report: dict[str, Any], md: bool = False) -> str:
     def tab(rows: list[dict[str, Any]]) -> str:
         if not rows:
             return "(none)"
-        return grid([list(r.values()) for r in rows], list(rows[0].keys()), fmt)
+        body = [[md_cell(str(v)) if md else v for v in r.values()] for r in rows]
+        return grid(body, list(rows[0].keys()), fmt)
 
     h = (
         (lambda t, lvl=2: f"{'#' * lvl} {t}\n")
@@ -226,7 +229,8 @@ def render_text(report: dict[str, Any], md: bool = False) -> str:
                 ]
             ),
         ]
-    return "\n".join(out).rstrip() + "\n"
+    text = "\n".join(out).rstrip() + "\n"
+    return for_markdown(text) if md else for_terminal(text)
 
 
 def render_json(report: dict[str, Any]) -> str:
@@ -275,5 +279,5 @@ def render_csv(report: dict[str, Any]) -> str:
             report["grace_days"],
             f"{report['chain']['events']}:{report['chain']['head']}",
         ]
-        w.writerow(["" if v is None else v for v in row])
+        w.writerow([csv_cell(v) for v in row])
     return buf.getvalue()

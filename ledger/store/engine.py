@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from ledger.errors import SchemaMismatch, StorageBusy, StorageError, UsageError
+from ledger.errors import LedgerError, SchemaMismatch, StorageBusy, StorageError, UsageError
 from ledger.store import fs
 
 APPLICATION_ID = 0x4C454447  # "LEDG": marks a SQLite file as a ledger
@@ -246,6 +246,12 @@ class Store:
             raise self.translate(exc) from exc
         except sqlite3.DatabaseError as exc:  # from our own driver-level calls
             raise self.translate(exc) from exc
+        except (ValueError, OverflowError) as exc:
+            if isinstance(exc, LedgerError):
+                raise
+            # a stored value the column types cannot read back: written behind the tool's back
+            raise StorageError(f"{self.location} holds a value this tool cannot read ({exc}); "
+                               "run `ledger db check`") from exc
 
     def translate(self, exc: Exception) -> Exception:
         """Turn a driver error into one sentence the user can act on."""

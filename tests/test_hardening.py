@@ -1,0 +1,185 @@
+"""The hostile review's reproductions (../shared/reference/hardening.md, classes 2, 4 and 5),
+each held as a promise: the documented exit code, one line on stderr, no traceback, and the
+ledger exactly as it was."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from helpers import ledger_exe
+
+
+def refused(ledger, *args, code=None, env=None, user=None):
+    before = ledger.snapshot()
+    res = ledger.run(*args, env=env, user=user)
+    assert res.exit_code != 0 and res.exit_code != 70, (args, res.exit_code, res.stderr)
+    if code is not None:
+        assert res.exit_code == code, (args, res.exit_code, res.stderr)
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), res.stderr
+    assert "Traceback" not in res.stderr
+    assert ledger.snapshot() == before
+    return lines[0]
+
+
+@pytest.fixture
+def seeded(ledger):
+    ledger.ok("seed")
+    return ledger
+
+
+def test_values_a_validator_used_to_let_through(seeded):
+    assert "ids go up to" in refused(seeded, "forecast", "99999999999999999999", "0.5", code=1)
+    refused(seeded, "log", "--limit", "99999999999999999999", code=2)
+    assert "no claim" in refused(seeded, "show", "²", code=1)
+    assert "out of range" in refused(seeded, "source", "add", "X", "--published",
+                                     "0001-01-01T00:00+14:00", code=2)
+    assert "--wait" in refused(seeded, "--wait", "inf", "list", code=2)
+    assert "--wait" in refused(seeded, "--wait", "nan", "list", code=2)
+    assert "LEDGER_BUSY_TIMEOUT" in refused(seeded, "list", env={"LEDGER_BUSY_TIMEOUT": "nan"},
+                                            code=2)
+    assert "must name someone" in refused(seeded, "add", "x", "--made", "2015-01-01", "--due",
+                                          "2015-02-01", user="   ", code=2)
+
+
+@pytest.mark.parametrize("url", ["postgresql+psycopg://postgres:pw@127.0.0.1:abc/test",
+                                 "postgresql+asyncpg://postgres@127.0.0.1/test"])
+def test_a_bad_database_url_is_a_usage_error(url):
+    from helpers import Ledger
+
+    res = Ledger(url).run("list")
+    assert res.exit_code == 2 and res.stderr.count("\n") == 1, res.stderr
+    assert "cannot use the database URL" in res.stderr and "pw" not in res.stderr
+
+
+def test_limits_are_the_same_on_both_backends(seeded):
+    """SQLite has no length limits: the tool checks before any database sees the value."""
+    assert "outlet is longer than 300" in refused(seeded, "source", "add", "Y", "--outlet",
+                                                  "o" * 301, code=2)
+    assert "subject is longer than 200" in refused(seeded, "add", "x", "--made", "2015-01-01",
+                                                   "--due", "2015-02-01", "--subject", "s" * 201)
+    seeded.ok("source", "add", "Y", "--outlet", "o" * 300)
+
+
+@pytest.mark.parametrize(("name", "why"), [("a\\u0000b", "NUL"), ("a\\ud800b", "surrogate"),
+                                           ("   ", "blank"), ("n" * 201, "longer than 200")])
+def test_import_refuses_text_no_database_can_store(seeded, tmp_path, name, why):
+    f = tmp_path / "bad.jsonl"
+    f.write_text('{"format":1,"type":"ledger"}\n{"type":"analyst","name":"' + name
+                 + '","affiliation":null,"created_at":"2026-01-01T00:00:00+00:00"}\n')
+    assert why in refused(seeded, "import", str(f), code=1)
+
+
+def test_unreadable_inputs(seeded, tmp_path):
+    assert "not a regular file" in refused(seeded, "import", "/dev/zero", code=1)
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text("[" * 200_000 + "\n")
+    assert "nested too deeply" in refused(seeded, "import", str(deep), code=1)
+    for body, why in [('phrases = "x"\n', "must be a table"),
+                      ('[phrases.x]\np = 0.5\naliases = [1, 2]\n', "aliases"),
+                      ('[phrases.x]\np = 0.5\naliases = 5\n', "aliases")]:
+        table = tmp_path / "p.toml"
+        table.write_text(body)
+        assert why in refused(seeded, "phrases", env={"LEDGER_PHRASES": str(table)}, code=1)
+        assert why in refused(seeded, "forecast", "xiaomi-us-market-entry", "likely",
+                              env={"LEDGER_PHRASES": str(table)})
+    table.write_bytes(b"\xff\xfe\x00")
+    assert "not UTF-8" in refused(seeded, "phrases", env={"LEDGER_PHRASES": str(table)})
+
+
+def test_a_seed_file_with_a_byte_order_mark_is_read(ledger, tmp_path):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    bom = tmp_path / "bom.toml"
+    bom.write_bytes(b"\xef\xbb\xbf" + (root / "seeds" / "xiaomi-2015-02-20.toml").read_bytes())
+    assert "10 claim" in ledger.ok("seed", str(bom)).stderr
+
+
+def test_stdout_on_a_full_disk_is_one_line(tmp_path):
+    db = tmp_path / "l.db"
+    subprocess.run([ledger_exe(), "--db", str(db), "demo"], capture_output=True, check=True)
+    with open("/dev/full", "w") as full:
+        res = subprocess.run([ledger_exe(), "--db", str(db), "export"], stdout=full,
+                             stderr=subprocess.PIPE, text=True)
+    assert res.returncode == 1 and res.stderr.count("\n") == 1, res.stderr
+    assert "No space left on device" in res.stderr
+
+
+def test_tampered_rows_are_reported_not_crashed_on(ledger, tmp_path):
+    if not ledger.is_sqlite:
+        pytest.skip("writes an impossible date straight into the SQLite file")
+    import sqlite3
+
+    ledger.ok("seed")
+    con = sqlite3.connect(ledger.target)
+    con.execute("UPDATE claim SET made_on = '2015-13-45' WHERE id = 1")
+    con.execute("UPDATE event SET after = '\"x\"' WHERE id = 2")
+    con.commit()
+    con.close()
+    res = ledger.run("db", "check")
+    assert res.exit_code == 1 and "cannot be read" in res.stderr
+    assert "unreadable content" in res.stderr and "Traceback" not in res.stderr
+    res = ledger.run("list")
+    assert res.exit_code == 1 and "cannot read" in res.stderr and res.stderr.count("\n") == 1
+
+
+EVIL = '<img src=x onerror="document.body.dataset.pwned=1">'
+
+
+def test_markdown_outputs_escape_html_in_user_strings(ledger):
+    ledger.ok("source", "add", "Col", "--key", "col", "--published", "2015-01-01", "--author",
+              EVIL)
+    ledger.ok("add", f"S {EVIL} | pipe", "--key", "c1", "--author", EVIL, "--source", "col",
+              "--made", "2015-01-01", "--due", "2015-12-31", "--prob", "0.7", "--tag", "t")
+    ledger.ok("resolve", "c1", "true", "--on", "2015-12-31")
+    for args in (["report", "--format", "md"], ["show", "c1", "--format", "md"],
+                 ["list", "--format", "md"]):
+        out = ledger.ok(*args).stdout
+        assert "<img" not in out and "&lt;img" in out, args
+    assert "\\|" in ledger.ok("list", "--format", "md").stdout  # a pipe cannot end a cell
+
+
+def test_csv_outputs_neutralise_formulas_and_jsonl_stays_exact(ledger, tmp_path):
+    ledger.ok("add", "=HYPERLINK(\"http://x\")", "--key", "c1", "--author", "@bob",
+              "--made", "2015-01-01", "--due", "2015-12-31", "--subject", "-2+3")
+    lst = ledger.ok("list", "--format", "csv").stdout
+    assert "'=HYPERLINK" in lst and "'@bob" in lst and "'-2+3" in lst
+    show = ledger.ok("show", "c1", "--format", "csv").stdout
+    assert "'=HYPERLINK" in show
+    exported = ledger.ok("export", "--format", "csv").stdout
+    assert "'=HYPERLINK" in exported
+    report = ledger.ok("report", "--format", "csv").stdout
+    assert "\n'@bob," in report
+    jsonl = [json.loads(x) for x in ledger.ok("export").stdout.splitlines()]
+    claim = next(r for r in jsonl if r["type"] == "claim")
+    assert claim["statement"] == "=HYPERLINK(\"http://x\")" and claim["author"] == "@bob"
+
+
+def test_text_output_shows_control_characters_escaped(ledger):
+    ledger.ok("add", "Title \x1b]0;pwned\x07 and \u202eevil", "--key", "c1",
+              "--author", "Ann \x1b[31mred", "--made", "2015-01-01", "--due", "2015-12-31")
+    for args in (["show", "c1"], ["list"], ["report"], ["log"]):
+        out = ledger.ok(*args).stdout
+        assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out, args
+    shown = ledger.ok("show", "c1").stdout
+    assert "\\x1b]0;pwned\\x07" in shown and "\\u202e" in shown
+    assert "\\x1b[31mred" in ledger.ok("report").stdout
+    story = ledger.json("show", "c1")
+    assert story["statement"] == "Title \x1b]0;pwned\x07 and \u202eevil"  # data stays exact
+
+
+def test_html_charts_take_a_dollar_in_a_name_as_text(ledger, tmp_path):
+    pytest.importorskip("matplotlib")
+    ledger.ok("source", "add", "Col", "--key", "col", "--published", "2015-01-01",
+              "--author", "$a$ b")
+    for i in range(2):
+        ledger.ok("add", f"c{i}", "--key", f"c{i}", "--author", "$a$ b", "--source", "col",
+                  "--made", "2015-01-01", "--due", "2015-02-01", "--prob", "0.3")
+        ledger.ok("resolve", f"c{i}", "false", "--on", "2015-02-01")
+    out = tmp_path / "r.html"
+    ledger.ok("report", "--format", "html", "--out", str(out))
+    assert "$a$ b" in out.read_text()
