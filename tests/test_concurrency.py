@@ -391,3 +391,43 @@ def test_network_filesystem_detection_reads_the_mount_table(tmp_path, monkeypatc
     assert not fs.is_network(tmp_path)
     monkeypatch.setenv("LEDGER_ASSUME_NETWORK_FS", "1")
     assert fs.is_network(tmp_path)
+
+
+def test_killed_copy_leaves_no_half_made_ledger_and_can_be_retried(tmp_path):
+    """Schema and rows go in one transaction: a copy killed mid-way leaves a destination that
+    holds nothing (a retry works), never a schema without its rows."""
+    src = Ledger(str(tmp_path / "src.db"))
+    src.ok("db", "init")
+    src.ok("import", str(_big_import(tmp_path, 15000)))
+    dest = tmp_path / "dest.db"
+    proc = subprocess.Popen([ledger_exe(), "--db", src.target, "db", "copy", str(dest)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    journal = Path(str(dest) + "-journal")
+    t0 = time.monotonic()
+    while proc.poll() is None and time.monotonic() - t0 < 60:
+        if journal.exists() and journal.stat().st_size > 0:
+            break
+        time.sleep(0.001)
+    killed = proc.poll() is None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    if killed:  # recovery rolls the hot journal back: no tables, no rows
+        con = sqlite3.connect(dest)
+        assert con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+        con.close()
+    Ledger(src.target).ok("db", "copy", str(tmp_path / "other.db"))
+    if killed:
+        src.ok("db", "copy", str(dest))  # the retry is accepted
+    dst = Ledger(str(dest))
+    dst.ok("db", "check")
+    assert dst.ok("export").stdout == src.ok("export").stdout
+
+
+def test_init_never_deletes_a_path_that_existed(tmp_path):
+    res = Ledger("/dev/null").run("db", "init")
+    assert res.exit_code == 1 and "not a regular file" in res.stderr
+    assert Path("/dev/null").exists()
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    Ledger(str(empty)).ok("db", "init")  # an empty file may become a ledger
+    Ledger(str(empty)).ok("db", "check")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,8 +48,11 @@ def script_directory() -> Any:
     return ScriptDirectory.from_config(alembic_config())
 
 
-def migrate_to(store: Store, target: str, *, downgrade: bool = False) -> None:
-    """Run Alembic inside one write transaction with foreign keys off, checked before commit."""
+def migrate_to(store: Store, target: str, *, downgrade: bool = False,
+               then: Callable[[Connection], Any] | None = None) -> None:
+    """Run Alembic inside one write transaction with foreign keys off, checked before commit;
+    ``then`` writes more in the same transaction (a new ledger's first event, a copy's rows),
+    so a schema is never committed without them."""
     from alembic import command
 
     with store.raw_connection(foreign_keys=False) as conn:
@@ -59,6 +63,8 @@ def migrate_to(store: Store, target: str, *, downgrade: bool = False) -> None:
                 command.downgrade(cfg, target)
             else:
                 command.upgrade(cfg, target)
+            if then is not None:
+                then(conn)
             if store.is_sqlite:
                 bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if bad:
@@ -71,26 +77,39 @@ def migrate_to(store: Store, target: str, *, downgrade: bool = False) -> None:
 
 def init(store: Store, actor: str) -> str:
     """A new ledger at the newest schema. Refuses anything that already holds data."""
+    existed = store.path is not None and store.path.exists()
     refuse_non_empty(store, "init")
     try:
-        migrate_to(store, "head")
-        with store.write() as conn:
-            audit.append(conn, actor=actor, action="db.init", entity="ledger", entity_id=None,
-                         claim_id=None, before=None, after={"schema": SCHEMA_HEAD,
-                                                            "tool": __version__})
+        migrate_to(store, "head", then=lambda conn: audit.append(
+            conn, actor=actor, action="db.init", entity="ledger", entity_id=None, claim_id=None,
+            before=None, after={"schema": SCHEMA_HEAD, "tool": __version__}))
     except BaseException:
-        if store.path is not None and store.path.exists():
+        if store.path is not None and not existed and store.path.exists():
             store.dispose()
-            store.path.unlink()  # we created it a moment ago: leave nothing half-made
+            store.path.unlink(missing_ok=True)  # we created it a moment ago: nothing half-made
         raise
     return SCHEMA_HEAD
 
 
 def refuse_non_empty(store: Store, what: str) -> None:
-    """Only new or empty files and databases may become a new ledger."""
+    """Only new or empty files and databases may become a new ledger (an empty database left
+    by an interrupted init or copy counts as empty; a device or other special file never)."""
+    if store.path is not None and store.path.exists():
+        import stat
+
+        if not stat.S_ISREG(store.path.stat().st_mode):
+            raise LedgerError(f"{store.path} is not a regular file; {what} writes only to new "
+                              "or empty files")
     if store.path is not None and store.path.exists() and store.path.stat().st_size > 0:
-        raise LedgerError(f"{store.path} already exists and is not empty; {what} writes only to "
-                          "new or empty files (use `ledger db upgrade` for an older ledger)")
+        try:
+            with store.read() as conn:
+                tables = user_tables(conn)
+        except SchemaMismatch:  # not a SQLite file at all
+            tables = ["(not a database)"]
+        if tables:
+            raise LedgerError(f"{store.path} already exists and is not empty; {what} writes "
+                              "only to new or empty files (use `ledger db upgrade` for an "
+                              "older ledger)")
     if store.path is None:
         with store.read() as conn:
             tables = user_tables(conn)
@@ -185,12 +204,12 @@ def copy_ledger(src: Store, dst: Store) -> dict[str, int]:
     with src.read() as sconn:
         ensure_current(sconn, src.location)
     refuse_non_empty(dst, "copy")
-    migrate_to(dst, "head")
     counts: dict[str, int] = {}
     with src.engine.connect() as sconn:
         if not src.is_sqlite:
             sconn = sconn.execution_options(isolation_level="REPEATABLE READ")
-        with sconn.begin(), dst.write() as dconn:
+
+        def rows_into(dconn: Connection) -> None:
             for table in TABLES_IN_LOAD_ORDER:
                 order = list(table.primary_key.columns)
                 rows = [dict(r) for r in sconn.execute(select(table).order_by(*order)).mappings()]
@@ -199,6 +218,9 @@ def copy_ledger(src: Store, dst: Store) -> dict[str, int]:
                 counts[table.name] = len(rows)
             if not dst.is_sqlite:
                 reset_sequences(dconn)
+
+        with sconn.begin():  # schema and rows in one transaction: all or nothing
+            migrate_to(dst, "head", then=rows_into)
     return counts
 
 
