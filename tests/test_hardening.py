@@ -183,3 +183,36 @@ def test_html_charts_take_a_dollar_in_a_name_as_text(ledger, tmp_path):
     out = tmp_path / "r.html"
     ledger.ok("report", "--format", "html", "--out", str(out))
     assert "$a$ b" in out.read_text()
+
+
+def test_identical_forecasts_and_evidence_survive_a_round_trip(ledger, tmp_path):
+    """Two identical entries (same day, value and recorded time, as a generated or imported
+    ledger can hold) are two events: import keeps both, and importing again adds nothing."""
+    ledger.ok("add", "A claim", "--key", "c1", "--made", "2015-01-01", "--due", "2030-01-01")
+    ledger.ok("forecast", "c1", "0.6", "--on", "2015-02-01")
+    ledger.ok("evidence", "c1", "Same note", "--on", "2015-02-01")
+    lines = ledger.ok("export").stdout.splitlines()
+    doubled = []
+    for line in lines:
+        doubled.append(line)
+        rec = json.loads(line)
+        if rec["type"] in ("forecast", "evidence"):
+            doubled.append(line.replace('#f1"', '#f2"').replace('#e1"', '#e2"'))
+    path = tmp_path / "twice.jsonl"
+    path.write_text("\n".join(doubled) + "\n")
+    from helpers import Ledger
+
+    other = Ledger(str(tmp_path / "copy.db"))
+    other.ok("db", "init")
+    other.ok("import", str(path))
+    story = other.json("show", "c1")
+    assert len(story["forecasts"]) == 2 and len(story["evidence"]) == 2
+    exported = other.ok("export").stdout
+    assert exported.count('"type":"forecast"') == 2 and exported.count('"type":"evidence"') == 2
+    assert "nothing new" in other.ok("import", str(path)).stderr
+    assert other.ok("export").stdout == exported
+    third = Ledger(str(tmp_path / "third.db"))
+    third.ok("db", "init")
+    (tmp_path / "again.jsonl").write_text(exported)
+    third.ok("import", str(tmp_path / "again.jsonl"))
+    assert third.ok("export").stdout == exported

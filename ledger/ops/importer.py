@@ -6,7 +6,7 @@ already recorded). One step per entity, over one ``_State``.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -244,10 +244,12 @@ def _check_forecast(no: str, r: Record, st: _State,
 def _forecasts(st: _State, known: dict[str, list[tuple[datetime, date]]]) -> None:
     rows: list[dict[str, Any]] = []
     next_id = _next_id(st.conn, FORECAST)
-    seen = {tuple(r) for r in st.conn.execute(
+    # a multiset: two identical forecasts entered twice are two forecasts, and importing the
+    # same file again matches each with one already here
+    seen = Counter(tuple(r) for r in st.conn.execute(
         select(FORECAST.c.claim_id, FORECAST.c.analyst_id, FORECAST.c.made_on,
                FORECAST.c.probability, FORECAST.c.given, FORECAST.c.recorded_at)
-        .where(FORECAST.c.claim_id.in_(st.old_claim_ids())))}
+        .where(FORECAST.c.claim_id.in_(st.old_claim_ids()))))
     for no, r in st.of("forecast"):
         cid = st.claim_of(no, r)
         _check_forecast(no, r, st, known)
@@ -259,10 +261,10 @@ def _forecasts(st: _State, known: dict[str, list[tuple[datetime, date]]]) -> Non
                "recorded_at": r["recorded_at"]}
         sig = (cid, row["analyst_id"], row["made_on"], row["probability"], row["given"],
                row["recorded_at"])
-        if sig in seen:
+        if seen[sig] > 0:
+            seen[sig] -= 1
             st.skipped += 1
             continue
-        seen.add(sig)
         row["id"] = next_id
         next_id += 1
         rows.append(row)
@@ -274,16 +276,17 @@ def _forecasts(st: _State, known: dict[str, list[tuple[datetime, date]]]) -> Non
 
 def _evidence(st: _State) -> None:
     next_id = _next_id(st.conn, EVIDENCE)
-    existing = {(row["claim_id"], row["observed_on"], row["summary"], row["recorded_at"]):
-                row["id"] for row in st.conn.execute(
-                    select(EVIDENCE).where(EVIDENCE.c.claim_id.in_(st.old_claim_ids())))
-                .mappings()}
+    existing: dict[tuple[Any, ...], list[int]] = defaultdict(list)  # a multiset, as above
+    for have in st.conn.execute(select(EVIDENCE).where(
+            EVIDENCE.c.claim_id.in_(st.old_claim_ids())).order_by(EVIDENCE.c.id)).mappings():
+        existing[(have["claim_id"], have["observed_on"], have["summary"], have["recorded_at"])
+                 ].append(have["id"])
     rows: list[dict[str, Any]] = []
     for no, r in st.of("evidence"):
         cid = st.claim_of(no, r)
         sig = (cid, r["observed_on"], r["summary"], r["recorded_at"])
-        if sig in existing:
-            st.evidence_ids[r["id"]] = existing[sig]
+        if existing.get(sig):
+            st.evidence_ids[r["id"]] = existing[sig].pop(0)
             st.skipped += 1
             continue
         row = {"id": next_id, "claim_id": cid, "summary": r["summary"], "url": r["url"],
@@ -291,7 +294,6 @@ def _evidence(st: _State) -> None:
                "stance": r["stance"], "recorded_by": st.who(r["recorded_by"], no),
                "recorded_at": r["recorded_at"]}
         next_id += 1
-        existing[sig] = row["id"]
         st.evidence_ids[r["id"]] = row["id"]
         rows.append(row)
         st.after[f"evidence/{row['id']}"] = audit.digest(row)
