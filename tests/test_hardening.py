@@ -216,3 +216,37 @@ def test_identical_forecasts_and_evidence_survive_a_round_trip(ledger, tmp_path)
     (tmp_path / "again.jsonl").write_text(exported)
     third.ok("import", str(tmp_path / "again.jsonl"))
     assert third.ok("export").stdout == exported
+
+
+def test_messages_point_at_the_real_cause(seeded, tmp_path):
+    for name in ("x.db-journal", "x.db-wal", "x.db-shm"):
+        msg = refused(seeded, "db", "backup", str(tmp_path / name), code=1)
+        assert "named like a SQLite journal" in msg
+        assert "named like a SQLite journal" in refused(seeded, "report", "--out",
+                                                        str(tmp_path / name), code=1)
+    if seeded.is_sqlite:  # a destination that cannot be written is named as the culprit
+        res = subprocess.run(["sh", "-c", f"ulimit -f 8; {ledger_exe()} --db {seeded.target} "
+                              f"db backup {tmp_path / 'small.db'}"], capture_output=True,
+                             text=True)
+        assert res.returncode == 1 and "cannot write the backup" in res.stderr
+        assert str(tmp_path / "small.db") in res.stderr and res.stderr.count("\n") == 1
+
+
+def test_another_applications_database_is_not_a_ledger(tmp_path):
+    import sqlite3
+
+    from helpers import Ledger
+
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.executescript("CREATE TABLE alembic_version (version_num VARCHAR(32));"
+                      "INSERT INTO alembic_version VALUES ('0002');"
+                      "CREATE TABLE widgets (id INTEGER);")
+    con.close()
+    lg = Ledger(str(path))
+    for args in (["list"], ["db", "upgrade"]):
+        res = lg.run(*args)
+        assert res.exit_code == 3 and "not a ledger" in res.stderr, (args, res.stderr)
+    res = lg.run("db", "check")  # check names every problem, exit 1
+    assert res.exit_code == 1 and "not a ledger" in res.stderr
+    assert not list(tmp_path.glob("other.db.*.bak"))

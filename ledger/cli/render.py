@@ -135,6 +135,9 @@ def resolve_out(out: Path, default_name: str) -> Path:
     if not out.parent.is_dir():
         raise LedgerError(f"folder {out.parent} does not exist (end --out with '/' to create a "
                           "folder)")
+    from ledger.store.fs import refuse_sqlite_sidecar
+
+    refuse_sqlite_sidecar(out)
     return out
 
 

@@ -14,13 +14,14 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from ledger.errors import LedgerError, SchemaMismatch, StorageError
-from ledger.store import audit
+from ledger.store import audit, fs
 from ledger.store.engine import APPLICATION_ID, Store, dbapi
 from ledger.store.schema import (
     KNOWN_REVISIONS,
     SCHEMA_HEAD,
     current_revision,
     ensure_current,
+    has_ledger_tables,
     user_tables,
 )
 from ledger.store.tables import TABLES_IN_LOAD_ORDER, metadata
@@ -130,6 +131,10 @@ def upgrade(store: Store, target: str = "head") -> UpgradeResult:
     with store.read() as conn:
         rev = current_revision(conn)
         tables = user_tables(conn) if rev is None else []
+        foreign = rev is not None and not has_ledger_tables(conn)
+    if foreign:
+        raise SchemaMismatch(f"{store.location} is not a ledger: it carries a schema version "
+                             f"({rev}) but not the ledger's tables")
     if rev is None:
         if tables:
             raise SchemaMismatch(f"{store.location} is not a ledger: it holds other tables and "
@@ -161,6 +166,7 @@ def downgrade(store: Store, target: str) -> None:
 def backup(store: Store, dest: Path) -> Path:
     """A consistent online copy, written beside DEST, verified, then moved into place."""
     dest = Path(dest).expanduser().resolve()
+    fs.refuse_sqlite_sidecar(dest)
     if dest.exists():
         raise LedgerError(f"{dest} already exists; backup never overwrites a file")
     if not dest.parent.is_dir():
@@ -170,14 +176,17 @@ def backup(store: Store, dest: Path) -> Path:
         if store.is_sqlite:
             with store.raw_connection() as conn:
                 source = dbapi(conn)
-                target = sqlite3.connect(tmp)
                 try:
-                    source.backup(target)  # one step: a consistent snapshot under a read lock
-                    ok = target.execute("PRAGMA quick_check").fetchone()[0]
-                    if ok != "ok":
-                        raise StorageError(f"backup copy failed its check: {ok}")
-                finally:
-                    target.close()
+                    target = sqlite3.connect(tmp)
+                    try:
+                        source.backup(target)  # one step: a consistent snapshot, read-locked
+                        ok = target.execute("PRAGMA quick_check").fetchone()[0]
+                        if ok != "ok":
+                            raise StorageError(f"backup copy failed its check: {ok}")
+                    finally:
+                        target.close()
+                except sqlite3.Error as exc:  # the destination's fault, not the ledger's
+                    raise StorageError(f"cannot write the backup {dest}: {exc}") from None
         else:
             copy_into_new_sqlite(store, tmp)
         with open(tmp, "rb+") as fh:

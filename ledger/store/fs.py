@@ -78,3 +78,16 @@ def holders(path: str | os.PathLike[str]) -> list[str]:
         except OSError:
             continue
     return found
+
+
+SQLITE_SIDECARS = ("-journal", "-wal", "-shm")
+
+
+def refuse_sqlite_sidecar(path: Path) -> None:
+    """SQLite takes ``X-journal``, ``X-wal`` and ``X-shm`` beside a database X for its own:
+    a file the tool writes under such a name could be rolled into a ledger, or deleted."""
+    if path.name.endswith(SQLITE_SIDECARS):
+        from ledger.errors import LedgerError
+
+        raise LedgerError(f"{path.name} is named like a SQLite journal (names ending "
+                          f"{', '.join(SQLITE_SIDECARS)} are SQLite's own); choose another name")

@@ -22,6 +22,20 @@ def current_revision(conn: Connection) -> str | None:
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+#: Tables every ledger revision has: a database without them is someone else's.
+CORE_TABLES = ("analyst", "claim", "event")
+
+
+def has_ledger_tables(conn: Connection) -> bool:
+    names = ", ".join(f"'{t}'" for t in CORE_TABLES)
+    if conn.dialect.name == "sqlite":
+        q = f"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ({names})"
+    else:
+        q = ("SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+             f"current_schema() AND table_name IN ({names})")
+    return int(conn.execute(text(q)).scalar_one()) == len(CORE_TABLES)
+
+
 def user_tables(conn: Connection) -> list[str]:
     return sorted(inspect(conn).get_table_names())
 
@@ -29,6 +43,9 @@ def user_tables(conn: Connection) -> list[str]:
 def ensure_current(conn: Connection, location: str) -> None:
     """Refuse, in one sentence, a database this tool must not read or write."""
     rev = current_revision(conn)
+    if rev is not None and not has_ledger_tables(conn):
+        raise SchemaMismatch(f"{location} is not a ledger: it carries a schema version ({rev}) "
+                             "but not the ledger's tables (another application's database?)")
     if rev == SCHEMA_HEAD:
         return
     if rev is None:
