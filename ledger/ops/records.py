@@ -179,8 +179,8 @@ def read_records(lines: Iterable[str], *, today: date) -> list[Labelled]:
             raise ImportFileError(f"{label}: not valid JSON ({exc})") from None
         except RecursionError:
             raise ImportFileError(f"{label}: nested too deeply to be a ledger record") from None
-        if not isinstance(obj, dict) or "type" not in obj:
-            raise ImportFileError(f"{label}: expected an object with a \"type\"")
+        if not isinstance(obj, dict) or not isinstance(obj.get("type"), str):
+            raise ImportFileError(f"{label}: expected an object with a \"type\" (a string)")
         if obj["type"] == "ledger":
             if obj.get("format") != FORMAT_VERSION:
                 raise ImportFileError(f"{label}: export format {obj.get('format')!r} is not "
