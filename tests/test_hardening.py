@@ -250,3 +250,26 @@ def test_another_applications_database_is_not_a_ledger(tmp_path):
     res = lg.run("db", "check")  # check names every problem, exit 1
     assert res.exit_code == 1 and "not a ledger" in res.stderr
     assert not list(tmp_path.glob("other.db.*.bak"))
+
+
+def test_edit_cannot_move_the_due_date_before_a_withdrawal(ledger):
+    ledger.ok("add", "w", "--key", "w", "--made", "2025-01-01", "--due", "2030-01-01")
+    ledger.ok("withdraw", "w", "--on", "2025-06-01")
+    assert "not yet due can be withdrawn" in refused(ledger, "edit", "w", "--due", "2025-03-01",
+                                                     code=1)
+
+
+def test_import_refuses_two_resolutions_with_one_revision(ledger, tmp_path):
+    ledger.ok("add", "c", "--key", "c1", "--made", "2015-01-01", "--due", "2015-12-31")
+    ledger.ok("resolve", "c1", "true", "--on", "2015-12-31")
+    lines = ledger.ok("export").stdout.splitlines()
+    res = next(x for x in lines if '"type":"resolution"' in x)
+    other = json.loads(res)
+    other["outcome"], other["superseded_at"] = "false", other["recorded_at"]
+    f = tmp_path / "dup.jsonl"
+    f.write_text("\n".join([*lines, json.dumps(other)]) + "\n")
+    from helpers import Ledger
+
+    fresh = Ledger(str(tmp_path / "fresh.db"))
+    fresh.ok("db", "init")
+    assert "two resolutions with revision 1" in refused(fresh, "import", str(f), code=1)

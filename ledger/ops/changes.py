@@ -268,6 +268,10 @@ def edit(store: Store, actor: str, claim_ref: str, *, changes: Mapping[str, Any]
             raise RuleViolation(f"due date {due.isoformat()} would be before the claim was made "
                                 f"({made.isoformat()})")
         rules.check_due(after["due_basis"], after["due_note"])
+        if after["withdrawn_on"] is not None and ("due_on" in values or "made_on" in values):
+            # a withdrawal stays one made before the claim fell due, after it was made
+            rules.check_withdrawal(on=after["withdrawn_on"], made_on=made, due_on=due,
+                                   key=claim["key"], today=after["withdrawn_on"])
         if "made_on" in values:
             rules.not_future(made, "made date", today)
             first = conn.execute(select(FORECAST.c.made_on).where(

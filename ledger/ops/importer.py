@@ -310,6 +310,7 @@ def _resolutions(st: _State) -> None:
     link_rows: list[dict[str, Any]] = []
     reading_rows: list[dict[str, Any]] = []
     current: dict[int, int] = defaultdict(int)
+    revisions: set[tuple[int, int]] = set()
     for no, r in st.of("resolution"):
         cid = st.claim_of(no, r)
         try:
@@ -317,6 +318,10 @@ def _resolutions(st: _State) -> None:
                                   r["claim"], "known_on")
         except RuleViolation as exc:
             raise refuse(no, r, exc) from None
+        if (cid, r["revision"]) in revisions:
+            raise ImportFileError(f"{no}: claim {r['claim']!r} has two resolutions with "
+                                  f"revision {r['revision']}")
+        revisions.add((cid, r["revision"]))
         if r["superseded_at"] is None:
             current[cid] += 1
             if current[cid] > 1:
