@@ -273,3 +273,10 @@ def test_import_refuses_two_resolutions_with_one_revision(ledger, tmp_path):
     fresh = Ledger(str(tmp_path / "fresh.db"))
     fresh.ok("db", "init")
     assert "two resolutions with revision 1" in refused(fresh, "import", str(f), code=1)
+
+
+def test_import_refuses_a_record_that_names_a_field_twice(seeded, tmp_path):
+    f = tmp_path / "dup.jsonl"
+    f.write_text('{"format":1,"type":"ledger"}\n{"type":"analyst","name":"a","name":"b",'
+                 '"affiliation":null,"created_at":"2026-01-01T00:00:00+00:00"}\n')
+    assert "appears twice" in refused(seeded, "import", str(f), code=1)

@@ -163,6 +163,20 @@ def _typed(label: str, obj: dict[str, Any]) -> Record:
     return rec
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object that names a field twice is ambiguous: refuse it, never keep the last."""
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise _DuplicateKey(f"field {k!r} appears twice in one record")
+        out[k] = v
+    return out
+
+
 def read_records(lines: Iterable[str], *, today: date) -> list[Labelled]:
     """Parse, type and check every line; the first bad line stops everything."""
     out: list[Labelled] = []
@@ -172,9 +186,11 @@ def read_records(lines: Iterable[str], *, today: date) -> list[Labelled]:
             continue
         label = f"line {no}"
         try:
-            obj = json.loads(raw)
+            obj = json.loads(raw, object_pairs_hook=_no_duplicate_keys)
         except json.JSONDecodeError as exc:
             raise ImportFileError(f"{label}: not valid JSON ({exc.msg})") from None
+        except _DuplicateKey as exc:
+            raise ImportFileError(f"{label}: {exc}") from None
         except ValueError as exc:  # e.g. numbers too long to convert
             raise ImportFileError(f"{label}: not valid JSON ({exc})") from None
         except RecursionError:
