@@ -280,3 +280,10 @@ def test_import_refuses_a_record_that_names_a_field_twice(seeded, tmp_path):
     f.write_text('{"format":1,"type":"ledger"}\n{"type":"analyst","name":"a","name":"b",'
                  '"affiliation":null,"created_at":"2026-01-01T00:00:00+00:00"}\n')
     assert "appears twice" in refused(seeded, "import", str(f), code=1)
+
+
+def test_a_seed_time_pushed_out_of_range_by_its_zone_is_refused(ledger, tmp_path):
+    f = tmp_path / "s.toml"
+    f.write_text('recorded_at = 0001-01-01T00:00:00+14:00\nrecorded_by = "x"\n'
+                 '[[analysts]]\nname = "ann"\n')
+    assert "out of range" in refused(ledger, "seed", str(f), code=1)

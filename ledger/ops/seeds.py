@@ -71,9 +71,16 @@ class _Entry:
             raise self.fail(extra[0], "is not a seed field here (misspelt?)")
 
 
-def _instant(value: date | datetime) -> datetime:
+def _instant(value: date | datetime, where: str = "recorded_at") -> datetime:
+    """A TOML date or date-time as an instant in UTC (refused if its zone pushes it out of
+    the calendar)."""
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+        at = value if value.tzinfo else value.replace(tzinfo=UTC)
+        try:
+            return at.astimezone(UTC)
+        except OverflowError:
+            raise SeedError(f"{where} {value.isoformat()} is out of range once converted to "
+                            "UTC") from None
     return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
