@@ -349,3 +349,25 @@ def test_an_output_file_beyond_the_size_limit_leaves_nothing_behind(tmp_path):
     assert res.returncode == 1 and res.stderr.count("\n") == 1, res.stderr
     assert "File too large" in res.stderr
     assert list(out.parent.iterdir()) == []  # no temp file, no half-written card
+
+
+@pytest.mark.parametrize("command", [["report", "--format", "md"], ["export"]])
+def test_outputs_never_replace_a_file_or_follow_a_link_unasked(seeded, tmp_path, command):
+    if seeded.is_sqlite:  # the ledger itself, typed by mistake
+        assert "already exists" in refused(seeded, *command, "--out", seeded.target, code=1)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    kept = folder / "kept.txt"
+    kept.write_text("precious\n")
+    assert "already exists" in refused(seeded, *command, "--out", str(kept), code=1)
+    assert kept.read_text() == "precious\n"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("secret\n")
+    link = folder / "card.out"
+    link.symlink_to(victim)
+    for force in ([], ["--force"]):  # a link is never written through, even when forced
+        assert "symbolic link" in refused(seeded, *command, "--out", str(link), *force)
+    assert victim.read_text() == "secret\n" and link.is_symlink()
+    seeded.ok(*command, "--out", str(kept), "--force")
+    assert kept.read_text() != "precious\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["card.out", "kept.txt"]  # no temp
