@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, StatementError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from ledger.errors import LedgerError, SchemaMismatch, StorageBusy, StorageError, UsageError
@@ -246,9 +246,6 @@ class Store:
             raise self.translate(exc) from exc
         except sqlite3.DatabaseError as exc:  # from our own driver-level calls
             raise self.translate(exc) from exc
-        except StatementError as exc:  # a value the column type could not convert
-            orig = exc.orig if exc.orig is not None else exc
-            raise StorageError(f"a value cannot be stored in {self.location}: {orig}") from exc
         except (ValueError, OverflowError) as exc:
             if isinstance(exc, LedgerError):
                 raise
