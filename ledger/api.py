@@ -321,6 +321,24 @@ class Ledger:
         return import_jsonl(self.store, self.actor, lines, today=self.today(), progress=progress,
                             origin=origin)
 
+    def import_files(
+        self, paths: list[Path], fmt: str | None = None, *, dry_run: bool = False,
+        who: dict[str, str] | None = None, mapping: dict[str, str] | None = None,
+        zone: str | None = None, strict: bool = False, multiple_choice: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> dict[str, Any]:
+        """Import files in any format (``ledger.importers.FORMATS``; None: detect it) and
+        return the import's summary."""
+        from ledger.importers import Options
+        from ledger.importers.zones import zone_of
+        from ledger.ops import imports
+
+        opts = Options(actor=self.actor, who=who or {}, zone=zone_of(zone), strict=strict,
+                       multiple_choice=multiple_choice, mapping=mapping or {},
+                       today=self.today())
+        return imports.run(self.store, self.actor, imports.Request(paths, fmt, opts, dry_run),
+                           today=self.today(), progress=progress)
+
     def seed(self, files: list[tuple[str, str]] | None = None) -> dict[str, int]:
         """Load seed files given as (name, text), by default the ones shipped with ledger."""
         from ledger.ops import seeds

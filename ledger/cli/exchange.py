@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
 from ledger.cli import options as o
-from ledger.cli.render import done, resolve_out, write_output
-from ledger.errors import LedgerError
+from ledger.cli.render import done, emit_json, resolve_out, write_output
 
 
 def progress_bar(label: str) -> Callable[[int, int], None] | None:
@@ -49,33 +47,68 @@ def export(
     done(f"wrote {n} {'lines' if fmt == 'jsonl' else 'claims'} to {path}")
 
 
-def read_lines(file: Path) -> list[str]:
-    """The lines of FILE ('-' for stdin), or one clear refusal."""
-    if str(file) == "-":
-        return sys.stdin.readlines()
-    try:
-        if not stat.S_ISREG(file.stat().st_mode):  # /dev/zero, a folder, a socket...
-            raise LedgerError(f"cannot read {file}: not a regular file")
-        with open(file, encoding="utf-8-sig") as fh:  # a byte-order mark is not content
-            return fh.readlines()
-    except FileNotFoundError:
-        raise LedgerError(f"no file {file}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LedgerError(f"cannot read {file}: {exc}") from None
+def _pairs(values: list[str], option: str) -> dict[str, str]:
+    """``A=B`` options (``--who``, ``--map``) as a dict; the last '=' splits, so a name may
+    hold one."""
+    out: dict[str, str] = {}
+    for v in values:
+        left, sep, right = v.rpartition("=")
+        if not sep or not left.strip() or not right.strip():
+            raise typer.BadParameter(f"{v!r} is not NAME=VALUE", param_hint=option)
+        out[left.strip()] = right.strip()
+    return out
 
 
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(metavar="FILE", show_default=False,
-                                         help="A JSON Lines export ('-' for stdin).")],
+    files: Annotated[list[Path], typer.Argument(
+        metavar="FILE...", show_default=False,
+        help="The file(s) to import ('-' for stdin): one, or for gjp ifps.csv with its "
+             "survey_fcasts files; a Metaculus zip or its folder.")],
+    fmt: Annotated[Optional[o.ImportFormatChoice], typer.Option(
+        "--from", help="The file's format; without it the content decides (and an unclear "
+                       "file is refused).")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Say what would be added, updated and skipped; change nothing.")
+    ] = False,
+    out_fmt: o.TextOrJson = "text",
+    who: Annotated[Optional[list[str]], typer.Option(
+        "--who", metavar="NAME=ANALYST",
+        help="Record a platform's user NAME as this ledger's ANALYST (repeatable).")] = None,
+    mapping: Annotated[Optional[list[str]], typer.Option(
+        "--map", metavar="COLUMN=FIELD",
+        help="csv and fatebook-sheet: read COLUMN as FIELD (repeatable; see the README).")
+    ] = None,
+    tz: Annotated[Optional[str], typer.Option(
+        "--tz", metavar="ZONE",
+        help="The zone of times written without one (Fatebook, GJP, spreadsheets); UTC by "
+             "default.")] = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Refuse the whole file if any row is rejected (default: skip the row "
+                         "and count it).")] = False,
+    refuse_mc: Annotated[bool, typer.Option(
+        "--refuse-multiple-choice",
+        help="Skip multiple-choice questions (counted) instead of one claim per option.")
+    ] = False,
 ) -> None:
-    """Load an export into this ledger: all or nothing; running it twice changes nothing."""
+    """Import forecasts: this ledger's export or another tracker's (PredictionBook, Fatebook,
+    Metaculus, Good Judgment Project, iqisa, any CSV). All or nothing; importing the same
+    file again changes nothing, and a newer export adds only what is new."""
     lg = ctx.obj.ledger()
-    origin = "<stdin>" if str(file) == "-" else str(file.resolve())
-    counts = lg.import_jsonl(read_lines(file), progress_bar("importing"), origin=origin)
-    added = {k: v for k, v in counts.items() if k != "skipped" and v}
-    what = ", ".join(f"{v} {k}" for k, v in added.items()) or "nothing new"
-    done(f"imported {what}; {counts['skipped']} already present")
+    summary = lg.import_files(
+        files, fmt, dry_run=dry_run, who=_pairs(who or [], "--who"),
+        mapping=_pairs(mapping or [], "--map"), zone=tz, strict=strict,
+        multiple_choice=not refuse_mc, progress=progress_bar("importing"))
+    if out_fmt == "json":
+        emit_json(summary)
+        return
+    from ledger.ops.imports import describe
+
+    text = "\n".join(describe(summary))
+    if dry_run:
+        typer.echo(text)
+    else:
+        done(text)
 
 
 def register(app: typer.Typer) -> None:

@@ -27,6 +27,10 @@ ReportFormatChoice = Literal["text", "md", "json", "csv", "html"]
 ExportFormatChoice = Literal["jsonl", "csv"]
 TextOrJsonChoice = Literal["text", "json"]
 JournalMode = Literal["delete", "wal"]
+#: ``import --from``: ``ledger.importers.CHOICES`` (a test keeps the two the same).
+ImportFormatChoice = Literal["ledger", "predictionbook", "fatebook", "fatebook-sheet",
+                             "metaculus", "gjp", "iqisa", "iqisa-predictionbook", "iqisa-gjp",
+                             "iqisa-metaculus", "csv"]
 
 
 def _today() -> date:

@@ -16,7 +16,9 @@ SUBJECT_LIMIT = 200
 GIVEN_LIMIT = 200
 OUTLET_LIMIT = 300
 TEXT_LIMIT = 10_000
-KEY_RE = re.compile(rf"[a-z0-9][a-z0-9._-]{{0,{KEY_LIMIT - 1}}}")
+#: Keys may hold ':' after the first character, so imported claims keep their platform's ids
+#: (``predictionbook:212800``, ``metaculus:31006:2``).
+KEY_RE = re.compile(rf"[a-z0-9][a-z0-9._:-]{{0,{KEY_LIMIT - 1}}}")
 
 
 def check_chars(value: str, what: str, limit: int = TEXT_LIMIT) -> str:
@@ -34,7 +36,7 @@ def check_key(key: str, what: str = "key") -> str:
     key = key.strip()
     if not KEY_RE.fullmatch(key) or key.isdigit():
         raise UsageError(
-            f"{what} {key!r} is not valid: use lowercase letters, digits, '.', '_' or '-' "
+            f"{what} {key!r} is not valid: use lowercase letters, digits, '.', '_', ':' or '-' "
             "(not only digits), 120 characters at most"
         )
     return key

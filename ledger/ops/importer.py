@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from ledger.core import rules
 from ledger.core.jsonenc import canonical
 from ledger.errors import RuleViolation
+from ledger.ops import refresh
 from ledger.ops.existing import existing_claim, existing_source, same_or_fail
 from ledger.ops.records import TYPES, ImportFileError, Labelled, Record, read_records, refuse
 from ledger.store import audit
@@ -59,6 +60,13 @@ class _State:
     new_claims: set[str] = field(default_factory=set)
     claim_dates: dict[str, date] = field(default_factory=dict)
     evidence_ids: dict[str, int] = field(default_factory=dict)
+    #: platform history (another tracker's export): late forecasts are kept, and a newer
+    #: export updates what an earlier one brought in (``ledger.ops.refresh``)
+    history: bool = False
+    weak: frozenset[str] = frozenset()
+    updated: Counter[str] = field(default_factory=Counter)
+    before: dict[str, Any] = field(default_factory=dict)
+    history_seen: set[int] = field(default_factory=set)
 
     def of(self, kind: str) -> Iterable[Labelled]:
         return ((no, r) for no, r in self.records if r["type"] == kind)
@@ -102,52 +110,78 @@ def import_jsonl(store: Store, actor: str, lines: Iterable[str], *, today: date,
                           origin=origin)
 
 
+class _DryRun(Exception):
+    """Raised inside a dry run's transaction so that everything it did is rolled back."""
+
+
 def import_records(store: Store, actor: str, records: list[Labelled], *,
                    progress: Progress = None, action: str = "import",
-                   origin: str | None = None) -> dict[str, int]:
+                   origin: str | dict[str, Any] | None = None, history: bool = False,
+                   weak: frozenset[str] = frozenset(), dry_run: bool = False) -> dict[str, int]:
     """Load typed, checked records (each with a label for messages) in one transaction;
-    ``origin`` (the file or files read) is named in the event."""
-    with store.write() as conn:
-        now = clock(conn)
-        st = _State(conn, now, records,
-                    names={n: i for i, n in conn.execute(select(ANALYST.c.id, ANALYST.c.name))},
-                    file_analysts={r["name"]: r for _, r in records if r["type"] == "analyst"})
-        for no, r in st.of("analyst"):
-            st.who(r["name"], no)
-        _sources(st)
-        _claims(st, progress)
-        known = _known_on(st)
-        _forecasts(st, known)
-        _evidence(st)
-        _resolutions(st)
-        _settings(st)
-        if not store.is_sqlite:
-            from ledger.store.admin import reset_sequences
+    ``origin`` (the file or files read) is named in the event. Returns the rows added per
+    type, ``skipped`` (already here) and ``updated_<type>``. A dry run does it all and rolls
+    it back."""
+    result: dict[str, int] = {}
+    try:
+        with store.write() as conn:
+            result = _import(conn, store, actor, records, progress, action, origin, history,
+                             weak)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return result
 
-            reset_sequences(conn)
-        if sum(st.counts.values()):
-            _record_event(st, actor, action, now, origin)
-    return {**st.counts, "skipped": st.skipped}
+
+def _import(conn: Connection, store: Store, actor: str, records: list[Labelled],
+            progress: Progress, action: str, origin: str | dict[str, Any] | None, history: bool,
+            weak: frozenset[str]) -> dict[str, int]:
+    now = clock(conn)
+    st = _State(conn, now, records,
+                names={n: i for i, n in conn.execute(select(ANALYST.c.id, ANALYST.c.name))},
+                file_analysts={r["name"]: r for _, r in records if r["type"] == "analyst"},
+                history=history, weak=weak)
+    for no, r in st.of("analyst"):
+        st.who(r["name"], no)
+    _sources(st)
+    _claims(st, progress)
+    known = _known_on(st)
+    _forecasts(st, known)
+    _evidence(st)
+    _resolutions(st)
+    _settings(st)
+    if not store.is_sqlite:
+        from ledger.store.admin import reset_sequences
+
+        reset_sequences(conn)
+    if sum(st.counts.values()) or st.updated:
+        _record_event(st, actor, action, now, origin)
+    return {**st.counts, "skipped": st.skipped,
+            **{f"updated_{k}": v for k, v in st.updated.items()}}
 
 
 def _record_event(st: _State, actor: str, action: str, now: datetime,
-                  origin: str | None) -> None:
+                  origin: str | dict[str, Any] | None) -> None:
     if actor not in st.names:
         me = insert_id(st.conn, ANALYST.insert().values(name=actor, created_at=now))
         st.after[f"analyst/{me}"] = audit.digest({"id": me, "name": actor,
                                                   "affiliation": None, "created_at": now})
     st.after["counts"] = st.counts
-    if origin is not None:
+    if isinstance(origin, dict):  # the format and each file's sha256
+        st.after.update(origin)
+    elif origin is not None:
         st.after["file"] = origin
     audit.append(st.conn, actor=actor, action=action, entity="ledger", entity_id=None,
-                 claim_id=None, before=None, after=st.after, at=now)
+                 claim_id=None, before=st.before or None, after=st.after, at=now)
 
 
 def _sources(st: _State) -> None:
     st.sources = {k: i for i, k in st.conn.execute(select(SOURCE.c.id, SOURCE.c.key))}
     for no, r in st.of("source"):
         if r["key"] in st.sources:
-            same_or_fail(no, r, existing_source(st.conn, st.sources[r["key"]], st.names))
+            if not st.history:  # a platform's source page is kept as first imported
+                same_or_fail(no, r, existing_source(st.conn, st.sources[r["key"]], st.names))
             st.skipped += 1
             continue
         row = {"key": r["key"], "title": r["title"], "outlet": r["outlet"], "url": r["url"],
@@ -180,7 +214,13 @@ def _claims(st: _State, progress: Progress) -> None:
             raise ImportFileError(f"{no}: claim {r['key']!r} appears twice in the file")
         if r["key"] in existing:
             cid, made = existing[r["key"]]
-            same_or_fail(no, r, existing_claim(st.conn, cid, st.names, st.sources))
+            have = existing_claim(st.conn, cid, st.names, st.sources)
+            if not st.history:
+                same_or_fail(no, r, have)
+            elif r["key"] not in st.weak and refresh.claim(
+                    st.conn, no, cid, r, have, st.sources.get(r["source"] or ""), st.before,
+                    st.after):
+                st.updated["claim"] += 1
             st.claim_ids[r["key"]] = cid
             st.claim_dates[r["key"]] = made
             st.skipped += 1
@@ -233,6 +273,8 @@ def _check_forecast(no: str, r: Record, st: _State,
     recorded before the forecast was, and known before its date, refuses it."""
     standing = max(((at, k) for at, k in known.get(r["claim"], ()) if at <= r["recorded_at"]),
                    default=None)
+    if st.history:  # a platform took it: kept, and never scored if made after the outcome
+        standing = None
     try:
         rules.check_forecast(on=r["made_on"], made_on=st.claim_dates[r["claim"]], key=r["claim"],
                              known_on=None if standing is None else standing[1],
@@ -246,10 +288,13 @@ def _forecasts(st: _State, known: dict[str, list[tuple[datetime, date]]]) -> Non
     next_id = _next_id(st.conn, FORECAST)
     # a multiset: two identical forecasts entered twice are two forecasts, and importing the
     # same file again matches each with one already here
-    seen = Counter(tuple(r) for r in st.conn.execute(
-        select(FORECAST.c.claim_id, FORECAST.c.analyst_id, FORECAST.c.made_on,
-               FORECAST.c.probability, FORECAST.c.given, FORECAST.c.recorded_at)
-        .where(FORECAST.c.claim_id.in_(st.old_claim_ids()))))
+    have: dict[tuple[Any, ...], list[tuple[int, float]]] = defaultdict(list)
+    for fid, *sig, p in st.conn.execute(
+            select(FORECAST.c.id, FORECAST.c.claim_id, FORECAST.c.analyst_id,
+                   FORECAST.c.made_on, FORECAST.c.given, FORECAST.c.recorded_at,
+                   FORECAST.c.probability)
+            .where(FORECAST.c.claim_id.in_(st.old_claim_ids())).order_by(FORECAST.c.id)):
+        have[tuple(sig)].append((fid, p))
     for no, r in st.of("forecast"):
         cid = st.claim_of(no, r)
         _check_forecast(no, r, st, known)
@@ -259,12 +304,19 @@ def _forecasts(st: _State, known: dict[str, list[tuple[datetime, date]]]) -> Non
                "band_hi": r["band"][1] if r["band"] else None, "vague": r["vague"],
                "note": r["note"], "recorded_by": st.who(r["recorded_by"], no),
                "recorded_at": r["recorded_at"]}
-        sig = (cid, row["analyst_id"], row["made_on"], row["probability"], row["given"],
-               row["recorded_at"])
-        if seen[sig] > 0:
-            seen[sig] -= 1
-            st.skipped += 1
-            continue
+        same = have.get((cid, row["analyst_id"], row["made_on"], row["given"],
+                         row["recorded_at"]))
+        if same:
+            match = next((m for m in same if m[1] == row["probability"]), None)
+            if match is not None or st.history:  # history: the platform changed the value
+                match = match or same[0]
+                same.remove(match)
+                if match[1] != row["probability"]:
+                    refresh.forecast(st.conn, match[0], row["probability"], st.before, st.after)
+                    st.updated["forecast"] += 1
+                else:
+                    st.skipped += 1
+                continue
         row["id"] = next_id
         next_id += 1
         rows.append(row)
@@ -337,6 +389,18 @@ def _resolutions(st: _State) -> None:
                "resolved_by": st.who(r["resolved_by"], no), "recorded_at": r["recorded_at"],
                "superseded_at": r["superseded_at"], "superseded_note": r["superseded_note"]}
         readings = r["readings"] or []
+        if st.history and cid not in st.history_seen:
+            st.history_seen.add(cid)
+            step, row = refresh.resolution(st.conn, cid, r, row, next_id, st.before, st.after)
+            if step == "skip":
+                st.skipped += 1
+                continue
+            st.updated["resolution"] += step == "update"
+            next_id += 1
+            rows.append(row)
+            st.after[f"resolution/{row['id']}"] = audit.digest(
+                {**row, "evidence": [], "readings": []})
+            continue
         have = existing.get((cid, r["revision"]))
         if have is not None:
             if (canonical({k: have[k] for k in row}) != canonical(row)
