@@ -1,26 +1,25 @@
 """Import typed records (from a JSONL export or seed files) into a ledger: all or nothing,
 idempotent (rows already present are skipped), and every rule checked, including those that
 hold between records (a forecast before its claim was made, or dated after an outcome that was
-already recorded). One step per entity, over one ``_State``.
+already recorded). One step per entity, over one ``State``.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ledger.core import rules
-from ledger.core.jsonenc import canonical
 from ledger.errors import RuleViolation
-from ledger.ops import refresh
+from ledger.ops import import_outcomes, refresh
 from ledger.ops.existing import existing_claim, existing_source, same_or_fail
-from ledger.ops.records import TYPES, ImportFileError, Labelled, Record, read_records, refuse
+from ledger.ops.import_state import State, first_free_id
+from ledger.ops.records import ImportFileError, Labelled, Record, read_records, refuse
 from ledger.store import audit
 from ledger.store.audit import clock
 from ledger.store.bulk import insert_many
@@ -29,78 +28,14 @@ from ledger.store.tables import (
     ANALYST,
     CLAIM,
     CLAIM_TAG,
-    EVIDENCE,
     FORECAST,
-    READING,
-    RES_EVIDENCE,
     RESOLUTION,
-    SETTING,
     SOURCE,
     SOURCE_AUTHOR,
     insert_id,
 )
 
 Progress = Callable[[int, int], None] | None
-
-
-@dataclass
-class _State:
-    """What the steps share: ids by natural key, counts, and the event's row fingerprints."""
-
-    conn: Connection
-    now: datetime
-    records: list[Labelled]
-    names: dict[str, int]
-    file_analysts: dict[str, Record]
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TYPES, 0))
-    skipped: int = 0
-    after: dict[str, Any] = field(default_factory=dict)
-    sources: dict[str, int] = field(default_factory=dict)
-    claim_ids: dict[str, int] = field(default_factory=dict)
-    new_claims: set[str] = field(default_factory=set)
-    claim_dates: dict[str, date] = field(default_factory=dict)
-    evidence_ids: dict[str, int] = field(default_factory=dict)
-    #: platform history (another tracker's export): late forecasts are kept, and a newer
-    #: export updates what an earlier one brought in (``ledger.ops.refresh``)
-    history: bool = False
-    weak: frozenset[str] = frozenset()
-    updated: Counter[str] = field(default_factory=Counter)
-    before: dict[str, Any] = field(default_factory=dict)
-    history_seen: set[int] = field(default_factory=set)
-
-    def of(self, kind: str) -> Iterable[Labelled]:
-        return ((no, r) for no, r in self.records if r["type"] == kind)
-
-    def who(self, name: str, no: str) -> int:
-        """The analyst's id, added from the file's analyst record on first use."""
-        if name in self.names:
-            return self.names[name]
-        if name not in self.file_analysts:
-            raise ImportFileError(f"{no}: analyst {name!r} is neither in the file nor in "
-                                  "this ledger")
-        a = self.file_analysts[name]
-        new = insert_id(self.conn, ANALYST.insert().values(
-            name=name, affiliation=a["affiliation"], created_at=a["created_at"]
-        ))
-        self.names[name] = new
-        self.counts["analyst"] += 1
-        self.after[f"analyst/{new}"] = audit.digest(
-            {"id": new, "name": name, "affiliation": a["affiliation"],
-             "created_at": a["created_at"]})
-        return new
-
-    def claim_of(self, no: str, r: Record) -> int:
-        if r["claim"] not in self.claim_ids:
-            raise ImportFileError(f"{no}: {r['type']} {r['id']!r} refers to unknown claim "
-                                  f"{r['claim']!r}")
-        return self.claim_ids[r["claim"]]
-
-    def old_claim_ids(self) -> list[int]:
-        return [self.claim_ids[k] for k in self.claim_ids if k not in self.new_claims] or [-1]
-
-
-def _next_id(conn: Connection, table: Table) -> int:
-    return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
 
 
 def import_jsonl(store: Store, actor: str, lines: Iterable[str], *, today: date,
@@ -138,7 +73,7 @@ def _import(conn: Connection, store: Store, actor: str, records: list[Labelled],
             progress: Progress, action: str, origin: str | dict[str, Any] | None, history: bool,
             weak: frozenset[str]) -> dict[str, int]:
     now = clock(conn)
-    st = _State(conn, now, records,
+    st = State(conn, now, records,
                 names={n: i for i, n in conn.execute(select(ANALYST.c.id, ANALYST.c.name))},
                 file_analysts={r["name"]: r for _, r in records if r["type"] == "analyst"},
                 history=history, weak=weak)
@@ -148,9 +83,9 @@ def _import(conn: Connection, store: Store, actor: str, records: list[Labelled],
     _claims(st, progress)
     known = _known_on(st)
     _forecasts(st, known)
-    _evidence(st)
-    _resolutions(st)
-    _settings(st)
+    import_outcomes.evidence(st)
+    import_outcomes.resolutions(st)
+    import_outcomes.settings(st)
     if not store.is_sqlite:
         from ledger.store.admin import reset_sequences
 
@@ -161,7 +96,7 @@ def _import(conn: Connection, store: Store, actor: str, records: list[Labelled],
             **{f"updated_{k}": v for k, v in st.updated.items()}}
 
 
-def _record_event(st: _State, actor: str, action: str, now: datetime,
+def _record_event(st: State, actor: str, action: str, now: datetime,
                   origin: str | dict[str, Any] | None) -> None:
     if actor not in st.names:
         me = insert_id(st.conn, ANALYST.insert().values(name=actor, created_at=now))
@@ -176,7 +111,7 @@ def _record_event(st: _State, actor: str, action: str, now: datetime,
                  claim_id=None, before=st.before or None, after=st.after, at=now)
 
 
-def _sources(st: _State) -> None:
+def _sources(st: State) -> None:
     st.sources = {k: i for i, k in st.conn.execute(select(SOURCE.c.id, SOURCE.c.key))}
     for no, r in st.of("source"):
         if r["key"] in st.sources:
@@ -200,12 +135,12 @@ def _sources(st: _State) -> None:
         st.after[f"source/{sid}"] = audit.digest({"id": sid, **row, "authors": author_ids})
 
 
-def _claims(st: _State, progress: Progress) -> None:
+def _claims(st: State, progress: Progress) -> None:
     existing = {k: (i, m) for i, k, m in st.conn.execute(
         select(CLAIM.c.id, CLAIM.c.key, CLAIM.c.made_on))}
     rows: list[dict[str, Any]] = []
     tag_rows: list[dict[str, Any]] = []
-    next_id = _next_id(st.conn, CLAIM)
+    next_id = first_free_id(st.conn, CLAIM)
     total = sum(1 for _ in st.of("claim"))
     for done, (no, r) in enumerate(st.of("claim"), 1):
         if progress and (done % 5000 == 0 or done == total):
@@ -253,7 +188,7 @@ def _claims(st: _State, progress: Progress) -> None:
         insert_many(st.conn, CLAIM_TAG, tag_rows)
 
 
-def _known_on(st: _State) -> dict[str, list[tuple[datetime, date]]]:
+def _known_on(st: State) -> dict[str, list[tuple[datetime, date]]]:
     """Per claim key: (recorded_at, known_on) of every resolution, from the file and the
     ledger, so a forecast can be checked against the outcomes recorded before it."""
     out: dict[str, list[tuple[datetime, date]]] = defaultdict(list)
@@ -267,7 +202,7 @@ def _known_on(st: _State) -> dict[str, list[tuple[datetime, date]]]:
     return out
 
 
-def _check_forecast(no: str, r: Record, st: _State,
+def _check_forecast(no: str, r: Record, st: State,
                     known: dict[str, list[tuple[datetime, date]]]) -> None:
     """The CLI's forecast rules, as they stood when the forecast was recorded: an outcome
     recorded before the forecast was, and known before its date, refuses it."""
@@ -283,9 +218,9 @@ def _check_forecast(no: str, r: Record, st: _State,
         raise refuse(no, r, exc) from None
 
 
-def _forecasts(st: _State, known: dict[str, list[tuple[datetime, date]]]) -> None:
+def _forecasts(st: State, known: dict[str, list[tuple[datetime, date]]]) -> None:
     rows: list[dict[str, Any]] = []
-    next_id = _next_id(st.conn, FORECAST)
+    next_id = first_free_id(st.conn, FORECAST)
     # a multiset: two identical forecasts entered twice are two forecasts, and importing the
     # same file again matches each with one already here
     have: dict[tuple[Any, ...], list[tuple[int, float]]] = defaultdict(list)
@@ -326,124 +261,3 @@ def _forecasts(st: _State, known: dict[str, list[tuple[datetime, date]]]) -> Non
         st.counts["forecast"] = len(rows)
 
 
-def _evidence(st: _State) -> None:
-    next_id = _next_id(st.conn, EVIDENCE)
-    existing: dict[tuple[Any, ...], list[int]] = defaultdict(list)  # a multiset, as above
-    for have in st.conn.execute(select(EVIDENCE).where(
-            EVIDENCE.c.claim_id.in_(st.old_claim_ids())).order_by(EVIDENCE.c.id)).mappings():
-        existing[(have["claim_id"], have["observed_on"], have["summary"], have["recorded_at"])
-                 ].append(have["id"])
-    rows: list[dict[str, Any]] = []
-    for no, r in st.of("evidence"):
-        cid = st.claim_of(no, r)
-        sig = (cid, r["observed_on"], r["summary"], r["recorded_at"])
-        if existing.get(sig):
-            st.evidence_ids[r["id"]] = existing[sig].pop(0)
-            st.skipped += 1
-            continue
-        row = {"id": next_id, "claim_id": cid, "summary": r["summary"], "url": r["url"],
-               "citation": r["citation"], "observed_on": r["observed_on"],
-               "stance": r["stance"], "recorded_by": st.who(r["recorded_by"], no),
-               "recorded_at": r["recorded_at"]}
-        next_id += 1
-        st.evidence_ids[r["id"]] = row["id"]
-        rows.append(row)
-        st.after[f"evidence/{row['id']}"] = audit.digest(row)
-    if rows:
-        insert_many(st.conn, EVIDENCE, rows)
-        st.counts["evidence"] = len(rows)
-
-
-def _resolutions(st: _State) -> None:
-    existing = {(row["claim_id"], row["revision"]): dict(row) for row in st.conn.execute(
-        select(RESOLUTION).where(RESOLUTION.c.claim_id.in_(st.old_claim_ids()))).mappings()}
-    next_id = _next_id(st.conn, RESOLUTION)
-    rows: list[dict[str, Any]] = []
-    link_rows: list[dict[str, Any]] = []
-    reading_rows: list[dict[str, Any]] = []
-    current: dict[int, int] = defaultdict(int)
-    revisions: set[tuple[int, int]] = set()
-    for no, r in st.of("resolution"):
-        cid = st.claim_of(no, r)
-        try:
-            rules.not_before_made(r["known_on"], st.claim_dates[r["claim"]], "resolution date",
-                                  r["claim"], "known_on")
-        except RuleViolation as exc:
-            raise refuse(no, r, exc) from None
-        if (cid, r["revision"]) in revisions:
-            raise ImportFileError(f"{no}: claim {r['claim']!r} has two resolutions with "
-                                  f"revision {r['revision']}")
-        revisions.add((cid, r["revision"]))
-        if r["superseded_at"] is None:
-            current[cid] += 1
-            if current[cid] > 1:
-                raise ImportFileError(f"{no}: claim {r['claim']!r} has two current resolutions")
-        ev = []
-        for stable in r["evidence"]:
-            if stable not in st.evidence_ids:
-                raise ImportFileError(f"{no}: resolution {r['id']!r} rests on unknown "
-                                      f"evidence {stable!r}")
-            ev.append(st.evidence_ids[stable])
-        row = {"claim_id": cid, "revision": r["revision"], "outcome": r["outcome"],
-               "known_on": r["known_on"], "rationale": r["rationale"],
-               "resolved_by": st.who(r["resolved_by"], no), "recorded_at": r["recorded_at"],
-               "superseded_at": r["superseded_at"], "superseded_note": r["superseded_note"]}
-        readings = r["readings"] or []
-        if st.history and cid not in st.history_seen:
-            st.history_seen.add(cid)
-            step, row = refresh.resolution(st.conn, cid, r, row, next_id, st.before, st.after)
-            if step == "skip":
-                st.skipped += 1
-                continue
-            st.updated["resolution"] += step == "update"
-            next_id += 1
-            rows.append(row)
-            st.after[f"resolution/{row['id']}"] = audit.digest(
-                {**row, "evidence": [], "readings": []})
-            continue
-        have = existing.get((cid, r["revision"]))
-        if have is not None:
-            if (canonical({k: have[k] for k in row}) != canonical(row)
-                    or canonical(_readings_of(st.conn, have["id"])) != canonical(readings)):
-                raise ImportFileError(f"{no}: resolution {r['id']!r} differs from the one "
-                                      "in this ledger; nothing was imported")
-            st.skipped += 1
-            continue
-        row["id"] = next_id
-        next_id += 1
-        rows.append(row)
-        link_rows += [{"resolution_id": row["id"], "evidence_id": e} for e in sorted(set(ev))]
-        reading_rows += [{"resolution_id": row["id"], "position": k, **x}
-                         for k, x in enumerate(readings, 1)]
-        st.after[f"resolution/{row['id']}"] = audit.digest(
-            {**row, "evidence": sorted(set(ev)), "readings": readings})
-    if rows:
-        insert_many(st.conn, RESOLUTION, rows)
-        st.counts["resolution"] = len(rows)
-    if link_rows:
-        insert_many(st.conn, RES_EVIDENCE, link_rows)
-    if reading_rows:
-        insert_many(st.conn, READING, reading_rows)
-
-
-def _readings_of(conn: Connection, resolution_id: int) -> list[dict[str, str]]:
-    return [{"outcome": o, "note": n} for o, n in conn.execute(
-        select(READING.c.outcome, READING.c.note).where(READING.c.resolution_id == resolution_id)
-        .order_by(READING.c.position))]
-
-
-def _settings(st: _State) -> None:
-    """Settings keep their history; one already here (same name, value and time) is skipped."""
-    have = {(n, v, at) for n, v, at in st.conn.execute(
-        select(SETTING.c.name, SETTING.c.value, SETTING.c.recorded_at))}
-    for no, r in st.of("setting"):
-        sig = (r["name"], r["value"], r["recorded_at"])
-        if sig in have:
-            st.skipped += 1
-            continue
-        have.add(sig)
-        row = {"name": r["name"], "value": r["value"], "note": r["note"],
-               "recorded_by": st.who(r["recorded_by"], no), "recorded_at": r["recorded_at"]}
-        sid = insert_id(st.conn, SETTING.insert().values(**row))
-        st.counts["setting"] += 1
-        st.after[f"setting/{sid}"] = audit.digest({"id": sid, **row})

@@ -1,0 +1,150 @@
+"""The import steps for what is recorded about claims once they exist: evidence, resolutions
+(with their readings) and settings. See ``ledger.ops.importer``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from ledger.core import rules
+from ledger.core.jsonenc import canonical
+from ledger.errors import RuleViolation
+from ledger.ops import refresh
+from ledger.ops.import_state import State, first_free_id
+from ledger.ops.records import ImportFileError, refuse
+from ledger.store import audit
+from ledger.store.bulk import insert_many
+from ledger.store.tables import (
+    EVIDENCE,
+    READING,
+    RES_EVIDENCE,
+    RESOLUTION,
+    SETTING,
+    insert_id,
+)
+
+
+def evidence(st: State) -> None:
+    next_id = first_free_id(st.conn, EVIDENCE)
+    existing: dict[tuple[Any, ...], list[int]] = defaultdict(list)  # a multiset, as above
+    for have in st.conn.execute(select(EVIDENCE).where(
+            EVIDENCE.c.claim_id.in_(st.old_claim_ids())).order_by(EVIDENCE.c.id)).mappings():
+        existing[(have["claim_id"], have["observed_on"], have["summary"], have["recorded_at"])
+                 ].append(have["id"])
+    rows: list[dict[str, Any]] = []
+    for no, r in st.of("evidence"):
+        cid = st.claim_of(no, r)
+        sig = (cid, r["observed_on"], r["summary"], r["recorded_at"])
+        if existing.get(sig):
+            st.evidence_ids[r["id"]] = existing[sig].pop(0)
+            st.skipped += 1
+            continue
+        row = {"id": next_id, "claim_id": cid, "summary": r["summary"], "url": r["url"],
+               "citation": r["citation"], "observed_on": r["observed_on"],
+               "stance": r["stance"], "recorded_by": st.who(r["recorded_by"], no),
+               "recorded_at": r["recorded_at"]}
+        next_id += 1
+        st.evidence_ids[r["id"]] = row["id"]
+        rows.append(row)
+        st.after[f"evidence/{row['id']}"] = audit.digest(row)
+    if rows:
+        insert_many(st.conn, EVIDENCE, rows)
+        st.counts["evidence"] = len(rows)
+
+
+def resolutions(st: State) -> None:
+    existing = {(row["claim_id"], row["revision"]): dict(row) for row in st.conn.execute(
+        select(RESOLUTION).where(RESOLUTION.c.claim_id.in_(st.old_claim_ids()))).mappings()}
+    next_id = first_free_id(st.conn, RESOLUTION)
+    rows: list[dict[str, Any]] = []
+    link_rows: list[dict[str, Any]] = []
+    reading_rows: list[dict[str, Any]] = []
+    current: dict[int, int] = defaultdict(int)
+    revisions: set[tuple[int, int]] = set()
+    for no, r in st.of("resolution"):
+        cid = st.claim_of(no, r)
+        try:
+            rules.not_before_made(r["known_on"], st.claim_dates[r["claim"]], "resolution date",
+                                  r["claim"], "known_on")
+        except RuleViolation as exc:
+            raise refuse(no, r, exc) from None
+        if (cid, r["revision"]) in revisions:
+            raise ImportFileError(f"{no}: claim {r['claim']!r} has two resolutions with "
+                                  f"revision {r['revision']}")
+        revisions.add((cid, r["revision"]))
+        if r["superseded_at"] is None:
+            current[cid] += 1
+            if current[cid] > 1:
+                raise ImportFileError(f"{no}: claim {r['claim']!r} has two current resolutions")
+        ev = []
+        for stable in r["evidence"]:
+            if stable not in st.evidence_ids:
+                raise ImportFileError(f"{no}: resolution {r['id']!r} rests on unknown "
+                                      f"evidence {stable!r}")
+            ev.append(st.evidence_ids[stable])
+        row = {"claim_id": cid, "revision": r["revision"], "outcome": r["outcome"],
+               "known_on": r["known_on"], "rationale": r["rationale"],
+               "resolved_by": st.who(r["resolved_by"], no), "recorded_at": r["recorded_at"],
+               "superseded_at": r["superseded_at"], "superseded_note": r["superseded_note"]}
+        readings = r["readings"] or []
+        if st.history and cid not in st.history_seen:
+            st.history_seen.add(cid)
+            step, row = refresh.resolution(st.conn, cid, r, row, next_id, st.before, st.after)
+            if step == "skip":
+                st.skipped += 1
+                continue
+            st.updated["resolution"] += step == "update"
+            next_id += 1
+            rows.append(row)
+            st.after[f"resolution/{row['id']}"] = audit.digest(
+                {**row, "evidence": [], "readings": []})
+            continue
+        have = existing.get((cid, r["revision"]))
+        if have is not None:
+            if (canonical({k: have[k] for k in row}) != canonical(row)
+                    or canonical(_readings_of(st.conn, have["id"])) != canonical(readings)):
+                raise ImportFileError(f"{no}: resolution {r['id']!r} differs from the one "
+                                      "in this ledger; nothing was imported")
+            st.skipped += 1
+            continue
+        row["id"] = next_id
+        next_id += 1
+        rows.append(row)
+        link_rows += [{"resolution_id": row["id"], "evidence_id": e} for e in sorted(set(ev))]
+        reading_rows += [{"resolution_id": row["id"], "position": k, **x}
+                         for k, x in enumerate(readings, 1)]
+        st.after[f"resolution/{row['id']}"] = audit.digest(
+            {**row, "evidence": sorted(set(ev)), "readings": readings})
+    if rows:
+        insert_many(st.conn, RESOLUTION, rows)
+        st.counts["resolution"] = len(rows)
+    if link_rows:
+        insert_many(st.conn, RES_EVIDENCE, link_rows)
+    if reading_rows:
+        insert_many(st.conn, READING, reading_rows)
+
+
+def _readings_of(conn: Connection, resolution_id: int) -> list[dict[str, str]]:
+    return [{"outcome": o, "note": n} for o, n in conn.execute(
+        select(READING.c.outcome, READING.c.note).where(READING.c.resolution_id == resolution_id)
+        .order_by(READING.c.position))]
+
+
+def settings(st: State) -> None:
+    """Settings keep their history; one already here (same name, value and time) is skipped."""
+    have = {(n, v, at) for n, v, at in st.conn.execute(
+        select(SETTING.c.name, SETTING.c.value, SETTING.c.recorded_at))}
+    for no, r in st.of("setting"):
+        sig = (r["name"], r["value"], r["recorded_at"])
+        if sig in have:
+            st.skipped += 1
+            continue
+        have.add(sig)
+        row = {"name": r["name"], "value": r["value"], "note": r["note"],
+               "recorded_by": st.who(r["recorded_by"], no), "recorded_at": r["recorded_at"]}
+        sid = insert_id(st.conn, SETTING.insert().values(**row))
+        st.counts["setting"] += 1
+        st.after[f"setting/{sid}"] = audit.digest({"id": sid, **row})
