@@ -182,6 +182,9 @@ def _gjp_question(batch: Batch, label: str, r: dict[str, str], ifp: str, first: 
                   titles: dict[str, str]) -> dict[str, str]:
     condition, opts = gjp.options(r["options"])
     binary = len(opts) <= 2
+    if not binary and not batch.opts.multiple_choice:
+        batch.skip("multiple-choice questions (--refuse-multiple-choice)")
+        return {}
     opened = _when(label, r["open_time"], batch)
     if day_of(opened) > first:
         batch.warn(f"gjp:{ifp}: open_time {day_of(opened)} after first forecast {first}; "
