@@ -129,6 +129,10 @@ def read(batch: Batch, inp: Input) -> None:
             key = "csv:" + hashlib.sha256(f"{statement}\x1f{day_of(made)}".encode()).hexdigest(
             )[:20]
         author = get(row, "author") or batch.opts.actor
+        if get(row, "outcome").lower() not in ("", *OUTCOMES):
+            batch.reject(label, f"outcome {get(row, 'outcome')[:20]!r} is not one of true, "
+                                "false, yes, no, ambiguous, annulled")
+            continue
         if key not in batch.claims:
             batch.claim(label, key, statement=statement, author=author, made_at=made,
                         due_on=day_of(due), criteria=get(row, "criteria") or None,
@@ -159,10 +163,6 @@ def _outcome(batch: Batch, label: str, key: str, row: dict[str, str],
     word = get(row, "outcome").lower()
     if not word:
         return True
-    if word not in OUTCOMES:
-        batch.reject(label, f"outcome {word[:20]!r} is not one of true, false, yes, no, "
-                            "ambiguous, annulled")
-        return False
     known_text = get(row, "known_on")
     known = _when(batch, label, known_text, "known date") if known_text else due
     if known is None:

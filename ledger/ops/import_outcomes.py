@@ -120,7 +120,7 @@ def resolutions(st: State) -> None:
             {**row, "evidence": sorted(set(ev)), "readings": readings})
     if rows:
         insert_many(st.conn, RESOLUTION, rows)
-        st.counts["resolution"] = len(rows)
+        st.counts["resolution"] = len(rows) - st.updated["resolution"]  # a new revision
     if link_rows:
         insert_many(st.conn, RES_EVIDENCE, link_rows)
     if reading_rows:

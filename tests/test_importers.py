@@ -1,0 +1,240 @@
+"""Importing other trackers' files: newer exports, refusals, options and hostile files.
+
+The samples' own numbers are checked in test_import_samples.py; here, what a mature importer
+must also do: overlapping pages add only what is new, a newer export updates what changed (and
+the old state stays in the history), an unclear or broken file is refused with one line and
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+from typing import get_args
+
+import pytest
+
+from helpers import Ledger, one_line_error
+
+SAMPLES = Path(__file__).resolve().parent / "import_samples"
+
+
+def scores(lg: Ledger, *extra: str) -> dict[str, float]:
+    return {g["key"]: g["brier"] for g in lg.json("report", *extra)["groups"]
+            if g["counts"]["scored"]}
+
+
+def test_overlapping_pages_add_only_what_is_new(ledger, tmp_path):
+    lines = (SAMPLES / "predictionbook.csv").read_text().splitlines(keepends=True)
+    first, second = tmp_path / "page1.csv", tmp_path / "page2.csv"
+    first.write_text("".join(lines[:9]))
+    second.write_text(lines[0] + "".join(lines[5:]))
+    one = ledger.json("import", str(first))
+    two = ledger.json("import", str(second))
+    assert one["added"]["claims"] == 8 and two["added"]["claims"] == 4
+    assert two["added"]["forecasts"] == 4 and two["skipped"]["already in the ledger"] > 0
+    whole = Ledger(str(tmp_path / "whole.db"))
+    whole.ok("db", "init")
+    whole.ok("import", str(SAMPLES / "predictionbook.csv"))
+    assert scores(ledger) == scores(whole)
+    assert len(ledger.json("list")) == len(whole.json("list")) == 12
+
+
+def newer_pb_export(tmp_path: Path) -> Path:
+    """The JSON sample a month later: a judgement flipped, an open one judged, a text edited."""
+    data = json.loads((SAMPLES / "predictionbook.json").read_text())
+    by_id = {p["id"]: p for p in data["predictions"]}
+    by_id[220011].update(outcome=False, last_judgement_at="2023-12-01T00:00:00.000Z")
+    by_id[220013].update(outcome=True, last_judgement_at="2024-03-02T00:00:00.000Z")
+    by_id[220012]["description_with_group"] += " (edited)"
+    path = tmp_path / "later.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_a_newer_export_updates_what_changed_and_keeps_the_old_in_the_history(ledger,
+                                                                               tmp_path):
+    ledger.ok("import", str(SAMPLES / "predictionbook.json"))
+    before = scores(ledger)
+    later = ledger.json("import", str(newer_pb_export(tmp_path)))
+    assert later["updated"] == {"claims": 1, "forecasts": 0, "resolutions": 1}
+    assert later["added"]["resolutions"] == 1 and later["added"]["forecasts"] == 0
+    story = ledger.json("show", "predictionbook:220011")
+    assert [r["outcome"] for r in story["resolutions"]] == ["true", "false"]
+    assert story["resolutions"][0]["superseded_at"] is not None
+    assert ledger.json("show", "predictionbook:220012")["statement"].endswith("(edited)")
+    assert scores(ledger) != before
+    # the scorecard as it stood before the newer judgements is still reproducible
+    assert scores(ledger, "--as-of", "2023-11-15") == scores(
+        ledger, "--as-of", "2023-11-15")  # deterministic
+    assert scores(ledger, "--as-of", "2023-11-15")["Ada Quill"] == pytest.approx(
+        before["Ada Quill"])
+    assert ledger.ok("db", "check").exit_code == 0
+    again = ledger.json("import", str(newer_pb_export(tmp_path)))
+    assert not any(again["added"].values()) and not any(again["updated"].values())
+
+
+def test_a_moved_mean_updates_the_csv_forecast_and_unknown_never_unresolves(ledger, tmp_path):
+    ledger.ok("import", str(SAMPLES / "predictionbook.csv"))
+    text = (SAMPLES / "predictionbook.csv").read_text()
+    newer = tmp_path / "newer.csv"
+    # 214502's mean moved from 40 to 47; 211900's judgement was set back to unknown
+    newer.write_text(text.replace(",214502,40,", ",214502,47,").replace(
+        ",211900,80,true,,2023-08-21 08:00:00 +1000,", ",211900,80,,,2023-09-21 08:00:00 +1000,"))
+    got = ledger.json("import", str(newer))
+    assert got["updated"]["forecasts"] == 1 and got["added"]["forecasts"] == 0
+    assert ledger.json("show", "predictionbook:214502")["forecasts"][0]["probability"] == 0.47
+    assert ledger.json("show", "predictionbook:211900")["status"] == "true"
+    assert got["skipped"]["judgements set back to unknown"] == 2
+    assert ledger.ok("db", "check").exit_code == 0
+
+
+def test_forecasts_made_after_the_outcome_are_kept_and_never_scored(ledger):
+    ledger.ok("import", str(SAMPLES / "metaculus.zip"))
+    story = ledger.json("show", "metaculus:31002")
+    assert [f["probability"] for f in story["forecasts"]] == [0.4, 0.97]
+    assert story["resolutions"][0]["known_on"] == "2025-02-14"
+
+
+@pytest.mark.parametrize("content,needle", [
+    ("", "is empty"),
+    ("a,b,c\n1,2,3\n", "cannot tell the format"),
+    ("{\"nothing\": 1}\n", "cannot tell the format"),
+    ("\x00\x01\x02garbage", "cannot tell the format"),
+])
+def test_an_unclear_file_is_refused_without_from(ledger, tmp_path, content, needle):
+    path = tmp_path / "mystery.csv"
+    path.write_text(content)
+    before = ledger.snapshot()
+    res = ledger.run("import", str(path))
+    assert res.exit_code == 1 and needle in one_line_error(res)
+    assert ledger.snapshot() == before
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["fatebook.csv", "predictionbook.csv"], "different formats"),
+    (["fatebook.csv", "fatebook.csv", "--from", "fatebook"], "one file at a time"),
+    (["predictionbook.csv", "--from", "fatebook"], "no column"),
+    (["fatebook-import.csv", "--strict"], "--strict refuses the whole file"),
+    (["gjp-survey_fcasts.csv", "--from", "gjp"], "ifps.csv"),
+    (["iqisa-predictionbook.csv", "--from", "iqisa-gjp"], "not a number"),
+    (["gjp-ifps.csv", "--from", "csv"], "no column for"),
+    (["fatebook.csv", "--from", "csv", "--map", "Nope=statement"], "does not have"),
+    (["fatebook.csv", "--from", "csv", "--map", "Question title=colour"], "is not a field"),
+])
+def test_a_wrong_file_for_its_format_is_refused_and_changes_nothing(ledger, args, needle):
+    before = ledger.snapshot()
+    full = [str(SAMPLES / a) if (SAMPLES / a).exists() else a for a in args]
+    res = ledger.run("import", *full, user="me")
+    assert res.exit_code == 1 and needle in one_line_error(res), res.stderr
+    assert ledger.snapshot() == before
+
+
+def test_broken_zips_and_json_are_refused_with_one_line(ledger, tmp_path):
+    empty_zip = tmp_path / "empty.zip"
+    with zipfile.ZipFile(empty_zip, "w") as zf:
+        zf.writestr("notes.txt", "hello")
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    for path, fmt, needle in [(empty_zip, "metaculus", "no question_data.csv"),
+                              (deep, "predictionbook", "not valid JSON"),
+                              (bad, "metaculus", "cannot read bad.zip")]:
+        res = ledger.run("import", str(path), "--from", fmt)
+        assert res.exit_code == 1 and needle in one_line_error(res), res.stderr
+
+
+def test_gjp_originals_with_cr_line_endings_and_cp1252_bytes_import_alike(ledger, tmp_path):
+    ifps = (SAMPLES / "gjp-ifps.csv").read_bytes().replace(b"\n", b"\r")
+    # a stray non-UTF-8 byte, and a CR inside a quoted field, as the Dataverse originals have
+    ifps = ifps.replace(b"Examplia budget bill", b"Examplia budget bill \x8c", 1).replace(
+        b'"(a) Yes, (b) No"', b'"(a) Yes,\r(b) No"', 1)
+    (tmp_path / "ifps.csv").write_bytes(ifps)
+    (tmp_path / "survey_fcasts.yr2.csv").write_bytes(
+        (SAMPLES / "gjp-survey_fcasts.csv").read_bytes().replace(b"\n", b"\r\n"))
+    got = ledger.json("import", str(tmp_path / "ifps.csv"),
+                      str(tmp_path / "survey_fcasts.yr2.csv"))
+    assert got["format"] == "gjp" and got["added"]["claims"] == 12
+    assert any("cp1252" in w for w in got["warnings"])
+    assert scores(ledger)["gjp:7001"] == pytest.approx(0.14494, abs=6e-7)
+
+
+def test_who_and_tz_say_who_is_who_and_when(ledger):
+    ledger.ok("import", str(SAMPLES / "fatebook.csv"), "--who", "Ada Quill=ada", "--tz",
+              "+10:00")
+    assert "ada" in scores(ledger) and "Ada Quill" not in scores(ledger)
+    board = next(r for r in ledger.json("list") if r["statement"].startswith("Will the board"))
+    assert board["made_on"] == "2024-05-24"  # 09:00 at +10:00 is the day before in UTC
+    res = ledger.run("import", str(SAMPLES / "fatebook.csv"), "--tz", "Mars/Olympus")
+    assert res.exit_code == 2 and "not a time zone" in one_line_error(res)
+    res = ledger.run("import", str(SAMPLES / "fatebook.csv"), "--who", "Ada")
+    assert res.exit_code == 2
+
+
+def test_a_v1_fatebook_export_with_hidden_multiple_choice_leaves_it_out(ledger, tmp_path):
+    head = ("Question title,Forecast created by,Forecast (scale = 0-1),Forecast created at,"
+            "Question created by,Question created at,Question resolution,Question resolve by,"
+            "Question resolved at,Your Brier score for this question,Your relative Brier score "
+            "for this question,Question notes,Question shared with,Question shared publicly,"
+            "Question comments")
+    row = '"Which logo?","Ada",{p},2024-08-20 10:00:{s},"Ada",2024-08-20 09:00:0,"YES",' \
+          '2024-09-01 00:00:0,2024-09-02 00:00:0,,,,"",false,""'
+    binary = '"Rain?","Ada",0.3,2024-08-20 10:00:0,"Ada",2024-08-20 09:00:0,"NO",' \
+             '2024-09-01 00:00:0,2024-09-02 00:00:0,,,,"",false,""'
+    path = tmp_path / "v1.csv"
+    path.write_text("\n".join([head, row.format(p=0.2, s=1), row.format(p=0.5, s=2),
+                               row.format(p=0.3, s=3), binary]))
+    got = ledger.json("import", str(path))
+    assert got["added"]["claims"] == 1
+    assert got["skipped"]["questions that look like multiple choice in a V1 export"] == 1
+    assert got["skipped"]["forecasts on such questions"] == 3
+
+
+def test_any_csv_with_default_names_and_a_map(ledger, tmp_path):
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        "Question,Made,Deadline,Chance,Analyst,Result,Resolved on,Tags\n"
+        "Rates rise in Q1,2024-01-02,2024-03-31,70,ana,yes,2024-04-02,\"macro, rates\"\n"
+        "Rates rise in Q1,2024-01-02,2024-03-31,55%,bo,,,\n"
+        "Oil above 100,2024-01-05,2024-06-30,20,ana,no,2024-07-01,\n"
+        "Strike ends,2024-01-05,2024-02-01,40,ana,maybe,,\n")
+    got = ledger.json("import", str(path), "--from", "csv")
+    assert got["added"]["claims"] == 2 and got["added"]["forecasts"] == 3
+    assert got["skipped"] == {"rejected rows (outcome is not one of true, false, yes, no, "
+                              "ambiguous, annulled)": 1}
+    key = next(r["key"] for r in ledger.json("list") if r["statement"] == "Rates rise in Q1")
+    story = ledger.json("show", key)
+    assert key.startswith("csv:") and story["tags"] == ["csv", "macro", "rates"]
+    assert sorted(f["probability"] for f in story["forecasts"]) == [0.55, 0.7]
+    assert scores(ledger)["ana"] == pytest.approx(((0.7 - 1) ** 2 + 0.2**2) / 2)
+    odd = tmp_path / "odd.csv"
+    odd.write_text("Claim text,On,By when,P\nA call,2024-01-02,2024-02-01,0.25\n")
+    got = ledger.json("import", str(odd), "--from", "csv", "--map", "Claim text=statement",
+                      "--map", "On=made_on", "--map", "By when=due_on", "--map",
+                      "P=probability", user="cy")
+    assert got["added"]["forecasts"] == 1
+    row = next(r for r in ledger.json("list") if r["statement"] == "A call")
+    assert row["author"] == "cy" and row["probability"] == 0.25
+
+
+def test_stdin_is_read_and_named(ledger):
+    text = (SAMPLES / "fatebook.csv").read_text()
+    res = ledger.run("import", "-", "--from", "fatebook", "--format", "json", input=text)
+    assert res.exit_code == 0, res.stderr
+    assert json.loads(res.stdout)["files"][0]["path"] == "<stdin>"
+
+
+def test_the_format_choices_are_the_importers_formats():
+    from ledger.cli.options import ImportFormatChoice
+    from ledger.importers import CHOICES
+
+    assert set(get_args(ImportFormatChoice)) == set(CHOICES)
+
+
+def test_claim_keys_may_hold_a_colon(ledger):
+    ledger.ok("add", "A call", "--due", "2030", "--key", "team:call-1")
+    assert ledger.json("show", "team:call-1")["key"] == "team:call-1"
+    res = ledger.run("add", "A call", "--due", "2030", "--key", ":leading")
+    assert res.exit_code == 2 and "is not valid" in one_line_error(res)
