@@ -34,7 +34,7 @@ UNRESOLVED = ("open", "due", "overdue")
 
 def expected(name: str) -> dict:
     exp = EXPECTED[name]
-    return exp["ledger"] if "ledger" in exp else exp
+    return exp.get("ledger", exp)
 
 
 def import_sample(lg: Ledger, name: str, *extra: str) -> dict:
