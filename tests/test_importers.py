@@ -238,3 +238,35 @@ def test_claim_keys_may_hold_a_colon(ledger):
     assert ledger.json("show", "team:call-1")["key"] == "team:call-1"
     res = ledger.run("add", "A call", "--due", "2030", "--key", ":leading")
     assert res.exit_code == 2 and "is not valid" in one_line_error(res)
+
+
+def test_the_readme_import_examples_are_real(ledger, tmp_path):
+    """The README's dry-run example is what the tool prints for the Fatebook sample, and every
+    format its examples name is one `--from` takes."""
+    import re
+    import shutil
+
+    from ledger.importers import CHOICES
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Bringing your track record", 1)[1].split("\n## ", 1)[0]
+    shown = re.search(r"```text\n\$ (ledger import .+?)\n(.+?)\n```", section, flags=re.S)
+    assert shown is not None
+    shutil.copy(SAMPLES / "fatebook.csv", tmp_path / "fatebook-forecasts.csv")
+    res = ledger.ok("import", str(tmp_path / "fatebook-forecasts.csv"), "--dry-run")
+    assert res.stdout.strip() == shown.group(2).strip()
+    named = set(re.findall(r"--from ([a-z-]+)", section))
+    assert named and named <= set(CHOICES)
+
+
+@pytest.mark.parametrize("args", [["predictionbook.csv"], ["metaculus.zip", "--dry-run"],
+                                  ["fatebook-import.csv"]])
+def test_the_summary_validates_against_its_documented_schema(ledger, args):
+    from test_json_vocabulary import check, schemas
+
+    full = [str(SAMPLES / args[0]), *args[1:]]
+    check(ledger.json("import", *full), schemas()["import-summary"])
+    exported = ledger.ok("export").stdout
+    path = Path("again.jsonl")
+    path.write_text(exported)
+    check(ledger.json("import", str(path)), schemas()["import-summary"])

@@ -66,8 +66,10 @@ def import_(
         help="The file(s) to import ('-' for stdin): one, or for gjp ifps.csv with its "
              "survey_fcasts files; a Metaculus zip or its folder.")],
     fmt: Annotated[Optional[o.ImportFormatChoice], typer.Option(
-        "--from", help="The file's format; without it the content decides (and an unclear "
-                       "file is refused).")] = None,
+        "--from", metavar="FORMAT",
+        help="ledger, predictionbook, fatebook, fatebook-sheet, metaculus, gjp, iqisa "
+             "(iqisa-predictionbook, iqisa-gjp, iqisa-metaculus) or csv; without it the "
+             "content decides (and an unclear file is refused).")] = None,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Say what would be added, updated and skipped; change nothing.")
     ] = False,
