@@ -270,3 +270,42 @@ def test_the_summary_validates_against_its_documented_schema(ledger, args):
     path = Path("again.jsonl")
     path.write_text(exported)
     check(ledger.json("import", str(path)), schemas()["import-summary"])
+
+
+def test_an_iqisa_metaculus_frame_needs_its_source_named(ledger, tmp_path):
+    head = ("question_id,user_id,team_id,probability,answer_option,timestamp,outcome,open_time,"
+            "close_time,resolve_time,time_open,n_opts,options,q_status,q_type\n")
+    opts = '"(0) No, (1) Yes, (-1) Ambiguous, (None) Still open"'
+    rows = [f"501.0,0,0.0,0.4,1,2020-01-02 00:00:00,1,2020-01-01,2020-06-01,2020-06-02,"
+            f"152 days,2.0,{opts},resolved,0.0",
+            f"501.0,17.0,0.0,0.8,1,2020-01-03 00:00:00,1,2020-01-01,2020-06-01,2020-06-02,"
+            f"152 days,2.0,{opts},resolved,0.0",
+            f"502.0,17.0,0.0,0.3,1,2020-02-03 00:00:00,-1,2020-02-01,2020-06-01,2020-06-02,"
+            f"121 days,2.0,{opts},ambiguous,0.0"]
+    path = tmp_path / "frame.csv"
+    path.write_text(head + "\n".join(rows) + "\n")
+    res = ledger.run("import", str(path))
+    assert res.exit_code == 1 and "which iqisa loader" in one_line_error(res)
+    got = ledger.json("import", str(path), "--from", "iqisa-metaculus")
+    assert got["added"]["claims"] == 2 and got["added"]["forecasts"] == 2
+    assert got["skipped"] == {"rows with no user (or the community series)": 1}
+    status = {r["key"]: r["status"] for r in ledger.json("list")}
+    assert status == {"metaculus-legacy:501": "true", "metaculus-legacy:502": "ambiguous"}
+    assert scores(ledger) == {"metaculus:17": pytest.approx(0.04)}
+
+
+@pytest.mark.parametrize("mutate,needle", [
+    (lambda p: p.update(created_at="9999-12-31T23:00:00.000-05:00"), "rejected rows"),
+    (lambda p: p["responses"][0].update(confidence=10**400), "rejected rows"),
+    (lambda p: p["responses"][0].update(confidence="high"), "rejected rows"),
+    (lambda p: p.update(id="abc"), "rejected rows"),
+])
+def test_hostile_predictionbook_values_are_rejected_rows(ledger, tmp_path, mutate, needle):
+    data = json.loads((SAMPLES / "predictionbook.json").read_text())
+    mutate(data["predictions"][0])
+    path = tmp_path / "pb.json"
+    path.write_text(json.dumps(data))
+    got = ledger.json("import", str(path))
+    assert any(why.startswith(needle) for why in got["skipped"])
+    res = ledger.run("import", str(path), "--strict", "--dry-run")
+    assert res.exit_code == 1 and "--strict" in one_line_error(res)

@@ -71,7 +71,8 @@ def read_export(batch: Batch, inp: Input) -> None:
             continue
         statement = f"{title.strip()} — {option.strip()}" if option.strip() else title
         tags = [t for t in row.get("Question tags", "").split("; ") if t.strip()]
-        batch.claim(label, key, statement=statement, author=row["Question created by"],
+        batch.claim(label, key, statement=statement,
+                    author=row["Question created by"].strip() or "(unnamed Fatebook user)",
                     made_at=made, due_on=day_of(due), criteria=row.get("Question notes"),
                     tags=tags)
         word = row[res_col].strip().lower()

@@ -42,7 +42,8 @@ def _prediction(batch: Batch, label: str, p: dict[str, Any]) -> str | None:
         return None
     key = f"predictionbook:{pid}"
     statement = str(p.get("description_with_group") or p.get("description") or "")
-    batch.claim(label, key, statement=statement, author=str(p.get("creator_label") or ""),
+    author = str(p.get("creator_label") or "").strip() or f"predictionbook:{p.get('creator_id')}"
+    batch.claim(label, key, statement=statement, author=author,
                 made_at=made, due_on=day_of(deadline), url=URL.format(pid))
     outcome = p.get("outcome")
     judged = p.get("last_judgement_at")
@@ -77,14 +78,14 @@ def read_csv(batch: Batch, inp: Input) -> None:
         key = _prediction(batch, label, row)
         if key is None:
             continue
-        try:
-            mean = int(row["mean_confidence"])
-        except ValueError:
-            batch.reject(label, f"mean_confidence {row['mean_confidence'][:20]!r} is not a "
-                                "whole number")
+        mean = row["mean_confidence"].strip()
+        if not (mean.isdigit() and int(mean) <= 100):
+            batch.reject(label, f"mean_confidence {mean[:20]!r} is not a whole number from 0 "
+                                "to 100")
             continue
         seen += 1
-        batch.forecast(label, key, by=row["creator_label"], p=mean / 100,
+        who = row["creator_label"].strip() or f"predictionbook:{row['creator_id']}"
+        batch.forecast(label, key, by=who, p=int(mean) / 100,
                        at=instant(row["created_at"]), given=MEAN_GIVEN)
     if seen:
         batch.warn(f"approximation: the PredictionBook CSV holds no one's own wagers; each of "
@@ -133,8 +134,10 @@ def read_json(batch: Batch, inp: Input) -> None:
             confidence = r.get("confidence")
             if confidence is None:
                 continue
-            if isinstance(confidence, bool) or not isinstance(confidence, (int, float)):
-                batch.reject(label, f"confidence {str(confidence)[:20]!r} is not a number")
+            if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not (
+                    0 <= confidence <= 100):
+                batch.reject(label, f"confidence {str(confidence)[:20]!r} is not a number "
+                                    "from 0 to 100")
                 continue
             batch.forecast(label, key, by=who, p=confidence / 100, at=at, given=f"{confidence}%",
                            note=f"predictionbook response {r.get('id')}")

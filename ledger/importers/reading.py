@@ -169,11 +169,14 @@ def instant(text: str, zone: tzinfo = UTC) -> datetime:
     if not loose:
         raise ValueError(f"not a date and time: {text!r}")
     y, mo, d, h, mi, s, frac = loose.groups()
-    dt = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0),
-                  int((frac or "0").ljust(6, "0")))
-    if offset is None:
-        return dt.replace(tzinfo=zone).astimezone(UTC)
-    return datetime.fromisoformat(dt.isoformat() + offset).astimezone(UTC)
+    try:
+        dt = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0),
+                      int((frac or "0").ljust(6, "0")))
+        if offset is None:
+            return dt.replace(tzinfo=zone).astimezone(UTC)
+        return datetime.fromisoformat(dt.isoformat() + offset).astimezone(UTC)
+    except OverflowError:  # a zone pushes it past year 1 or 9999
+        raise ValueError(f"{text!r} is out of range") from None
 
 
 def us_date(text: str) -> date:
