@@ -239,41 +239,69 @@ class Ledger:
         add_tags: Sequence[str] = (),
         remove_tags: Sequence[str] = (),
         if_version: int | None = None,
+        revise: bool = False,
     ) -> Done:
-        """Change the fields named in ``changes.EDITABLE`` (``made_on``, ``statement``...)."""
-        return changes.edit(
-            self.store,
-            self.actor,
-            claim,
-            changes=fields or {},
-            add_tags=add_tags,
-            remove_tags=remove_tags,
-            today=self.today(),
-            expected_version=self._version(claim, if_version),
-        )
+        """Change the fields named in ``changes.EDITABLE`` (``made_on``, ``statement``,
+        ``author``...)."""
+        return changes.edit(self.store, self.actor, claim, changes=fields or {},
+                            add_tags=add_tags, remove_tags=remove_tags, today=self.today(),
+                            expected_version=self._version(claim, if_version), revise=revise)
+
+    def analysts(self, name: str | None = None) -> list[dict[str, Any]]:
+        """Every analyst (or the one ``name`` means, any case) with address and counts."""
+        from ledger.ops import reminders
+
+        rows = reminders.analysts(self.store)
+        if name is None:
+            return rows
+        from ledger.ops.lookup import analyst_ids
+
+        with self.store.read() as conn:
+            ids = set(analyst_ids(conn, name))
+        return [r for r in rows if r["id"] in ids]
+
+    def set_email(self, name: str, email: str | None) -> Done:
+        """Where reminders to ``name`` go (None: nowhere)."""
+        from ledger.ops import reminders
+
+        return reminders.set_email(self.store, self.actor, name, email)
+
+    def remind(self, *, until: date, dry_run: bool = False) -> list[Any]:
+        """Send each analyst with an address their claims due by ``until`` and overdue, once a
+        day at most; the messages sent (or, in a dry run, that would be)."""
+        from ledger.ops import reminders
+
+        messages = reminders.plan(self.store, until=until, today=self.today())
+        if dry_run or not messages:
+            return messages
+        return reminders.send(self.store, self.actor, messages,
+                              reminders.SmtpSettings.from_env(), today=self.today())
+
+    def retract(self, forecast: str, *, note: str | None = None) -> Done:
+        """Retract forecast ``KEY#N`` (``Done.detail``: ``correction`` or ``withdrawal``)."""
+        from ledger.ops import corrections
+
+        return corrections.retract(self.store, self.actor, forecast, note=note)
+
+    def merge(self, duplicate: str, into: str, *, note: str | None = None) -> Done:
+        """Merge a claim recorded twice into the one it duplicates."""
+        from ledger.ops import corrections
+
+        return corrections.merge(self.store, self.actor, duplicate, into, note=note)
 
     # -- reading ----------------------------------------------------------------------------
-    def claims(
-        self,
-        *,
-        status: str | None = None,
-        author: str | None = None,
-        tag: str | None = None,
-        subject: str | None = None,
-        due_before: date | None = None,
-    ) -> list[dict[str, Any]]:
-        return queries.list_claims(
-            self.store,
-            status=status,
-            author=author,
-            tag=tag,
-            subject=subject,
-            due_before=due_before,
-            on=self.today(),
-        )
+    def claims(self, *, status: str | None = None, author: str | None = None,
+               tag: str | None = None, subject: str | None = None,
+               due_before: date | None = None) -> list[dict[str, Any]]:
+        return queries.list_claims(self.store, status=status, author=author, tag=tag,
+                                   subject=subject, due_before=due_before, on=self.today())
 
-    def due(self, *, until: date) -> list[dict[str, Any]]:
-        return queries.due_claims(self.store, until=until, on=self.today())
+    def due(self, *, until: date, by: str | None = None) -> list[dict[str, Any]]:
+        return queries.due_claims(self.store, until=until, on=self.today(), by=by)
+
+    def due_calendar(self, *, until: date, by: str | None = None) -> str:
+        """The due queue as an iCalendar feed (RFC 5545) with stable entry UIDs."""
+        return queries.due_feed(self.store, until=until, on=self.today(), by=by)
 
     def show(self, claim: str) -> dict[str, Any]:
         return queries.show_claim(self.store, claim, on=self.today())

@@ -15,7 +15,8 @@ from typer.testing import CliRunner, Result
 from ledger.cli import app
 
 TABLES = ("analyst", "source", "source_author", "claim", "claim_tag", "forecast", "evidence",
-          "resolution", "resolution_evidence", "resolution_reading", "setting", "event",
+          "resolution", "resolution_evidence", "resolution_reading", "setting", "claim_alias",
+          "reminder", "event",
           "alembic_version")
 
 

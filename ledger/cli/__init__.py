@@ -52,6 +52,9 @@ class LedgerGroup(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _metavars(self)
+        from ledger.cli.examples import attach
+
+        attach(self)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         if kwargs.get("standalone_mode", True) is False:
@@ -103,7 +106,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     context_settings={
         "help_option_names": ["-h", "--help"],
         "max_content_width": 100,
@@ -169,6 +172,14 @@ def root(
             "env LEDGER_BUSY_TIMEOUT).",
         ),
     ] = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Print long output directly instead of through the pager (LEDGER_PAGER, "
+            "PAGER, or less) on a terminal.",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -186,6 +197,7 @@ def root(
         actor=_actor(as_),
         wait=wait,
         db_given=source is not None and source.name != "DEFAULT",
+        pager=not no_pager,
     )
     ctx.obj = state
     ctx.call_on_close(state.close)
@@ -193,6 +205,7 @@ def root(
 
 from ledger.cli import db as _db  # noqa: E402 - the commands register on `app` above
 from ledger.cli import exchange as _exchange  # noqa: E402
+from ledger.cli import people as _people  # noqa: E402
 from ledger.cli import record as _record  # noqa: E402
 from ledger.cli import report as _report  # noqa: E402
 from ledger.cli import review as _review  # noqa: E402
@@ -203,6 +216,7 @@ _review.register(app)
 _report.register(app)
 _exchange.register(app)
 _seed.register(app)
+_people.register(app)
 app.add_typer(_db.app, name="db")
 
 

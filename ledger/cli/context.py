@@ -21,6 +21,7 @@ class AppState:
     actor: str
     wait: float | None = None
     db_given: bool = False
+    pager: bool = True  # long text output goes through a pager on a terminal
     clock: Callable[[], date] = date.today
     _open: list[Store] = field(default_factory=list)
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, TypeVar
 
 import typer
 
+from ledger.cli import complete
 from ledger.core.rules import OUTCOMES, DueBasis, Outcome, Stance, StatusFilter
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ T = TypeVar("T")
 #: Output formats, each a subset of one order: text, md, json, csv, html (jsonl for export).
 ListingFormatChoice = Literal["text", "md", "json", "csv"]
 ReportFormatChoice = Literal["text", "md", "json", "csv", "html"]
+DueFormatChoice = Literal["text", "md", "json", "csv", "ics"]
 ExportFormatChoice = Literal["jsonl", "csv"]
 TextOrJsonChoice = Literal["text", "json"]
 JournalMode = Literal["delete", "wal"]
@@ -107,7 +109,8 @@ DATE_HELP = "2015-12-31, today, yesterday, '3 days ago'"
 ListingFormat = Annotated[ListingFormatChoice, typer.Option("--format", help="Output format.")]
 TextOrJson = Annotated[TextOrJsonChoice, typer.Option("--format", help="Output format.")]
 ClaimArg = Annotated[
-    str, typer.Argument(metavar="CLAIM", help="Claim id or key.", show_default=False)
+    str, typer.Argument(metavar="CLAIM", help="Claim id or key.", show_default=False,
+                        autocompletion=complete.claim_keys)
 ]
 IfVersion = Annotated[
     Optional[int],

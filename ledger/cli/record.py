@@ -124,6 +124,9 @@ def add(
         probability=p,
     )
     _report(d, "recorded")
+    if d.detail:
+        done(f"warning: nearly the same as open claim {d.detail}; if it is one claim recorded "
+             f"twice, `ledger merge {d.key} {d.detail}` folds it in")
     if p is not None and p.vague:
         done(
             f"note: {p.given!r} is a phrase of mere possibility; it is recorded but too vague "
@@ -264,11 +267,16 @@ def edit(
     ] = None,
     due_note: Annotated[Optional[str], typer.Option(help="Why the due date is what it is.")] = None,
     source: Annotated[Optional[str], typer.Option(help="Source id or key.")] = None,
+    author: Annotated[Optional[str], typer.Option(
+        metavar="NAME", help="Who made the claim (a resolved claim needs --revise).")] = None,
+    revise: Annotated[bool, typer.Option(
+        "--revise", help="Allow --author on a resolved claim.")] = False,
     tag: Annotated[Optional[list[str]], typer.Option(help="Add a tag (repeat).")] = None,
     untag: Annotated[Optional[list[str]], typer.Option(help="Remove a tag (repeat).")] = None,
     if_version: o.IfVersion = None,
 ) -> None:
-    """Change a claim's words, dates or tags. The audit log keeps what it was."""
+    """Change a claim's words, dates, author or tags. The audit log keeps what it was; a new
+    made date takes the author's first forecast with it when they were on the same day."""
     given = {
         "statement": statement,
         "key": key,
@@ -280,17 +288,50 @@ def edit(
         "due_basis": due_basis,
         "due_note": due_note,
         "source": source,
+        "author": author,
     }
     fields = {k: v for k, v in given.items() if v is not None}
     _report(
         ctx.obj.ledger().edit(
-            claim, fields=fields, add_tags=tag or [], remove_tags=untag or [], if_version=if_version
+            claim, fields=fields, add_tags=tag or [], remove_tags=untag or [], if_version=if_version,
+            revise=revise,
         ),
         "edited",
     )
 
 
+def retract(
+    ctx: typer.Context,
+    forecast_ref: Annotated[str, typer.Argument(
+        metavar="KEY#N", show_default=False,
+        help="The claim and the forecast's number on it, as `ledger show` lists them.")],
+    note: Annotated[Optional[str], typer.Option(help="Why (shown in show and log).")] = None,
+) -> None:
+    """Retract a forecast: within the correction window (the grace period) it is as if never
+    made; later it counts for the time it stood and stops standing today."""
+    d = ctx.obj.ledger().retract(forecast_ref, note=note)
+    if d.detail == "correction":
+        done(f"retracted {d.key} as a correction: it never counts; event {d.event}")
+    else:
+        done(f"retracted {d.key}: past the correction window, it counts for the time it stood "
+             f"and stops standing today; event {d.event}")
+
+
+def merge(
+    ctx: typer.Context,
+    duplicate: Annotated[str, typer.Argument(metavar="DUPLICATE", show_default=False,
+                                             help="The claim recorded twice (id or key).")],
+    into: Annotated[str, typer.Argument(metavar="INTO", show_default=False,
+                                        help="The claim it duplicates (id or key).")],
+    note: Annotated[Optional[str], typer.Option(help="Why (shown in the log).")] = None,
+) -> None:
+    """Merge a claim recorded twice: its forecasts and evidence move to INTO, its key keeps
+    finding INTO, and nothing counts as withdrawn."""
+    d = ctx.obj.ledger().merge(duplicate, into, note=note)
+    done(f"merged {d.detail} into {d.key}; event {d.event}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(source_app, name="source")
-    for fn in (add, forecast, evidence, resolve, reopen, withdraw, edit):
+    for fn in (add, forecast, evidence, resolve, reopen, withdraw, edit, retract, merge):
         app.command()(fn)

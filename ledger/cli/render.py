@@ -82,18 +82,41 @@ def grid(rows: Sequence[Row], cols: Sequence[str], labels: Mapping[str, str], fm
                          "simple" if fmt == "text" else "github")
 
 
-def fitted(rows: Sequence[Row], spec: Columns, width: int = 100) -> str:
-    """A text table no wider than ``width``: long cells are cut, ``spec.shrink`` first."""
+def terminal_width() -> int:
+    """The width text tables fit: ``COLUMNS`` if set, else the terminal's, else 100 (a pipe or
+    a file gets the same output wherever it runs)."""
+    try:
+        return max(40, int(os.environ["COLUMNS"]))
+    except (KeyError, ValueError):
+        pass
+    import sys
+
+    if sys.stdout.isatty():
+        import shutil
+
+        return max(40, shutil.get_terminal_size((100, 24)).columns)
+    return 100
+
+
+def fitted(rows: Sequence[Row], spec: Columns, width: int | None = None) -> str:
+    """A text table no wider than ``width``: long cells are cut, ``spec.shrink`` first, then the
+    other capped columns down to 10 characters each."""
+    width = width or terminal_width()
     caps = dict(spec.caps)
-    limit = caps.get(spec.shrink or "", 60)
-    while True:
-        if spec.shrink:
-            caps[spec.shrink] = limit
-        out = grid(rows, spec.text, spec.labels, "text", caps)
-        over = max((len(line) for line in out.splitlines()), default=0) - width
-        if over <= 0 or limit <= 8 or not spec.shrink:
-            return out
-        limit = max(8, limit - over)
+    if spec.shrink:
+        caps.setdefault(spec.shrink, 60)
+    order = [c for c in (spec.shrink, *spec.caps) if c]
+    for col in order:
+        floor = 8 if col == spec.shrink else 10
+        while True:
+            out = grid(rows, spec.text, spec.labels, "text", caps)
+            over = max((len(line) for line in out.splitlines()), default=0) - width
+            if over <= 0:
+                return out
+            if caps[col] <= floor:
+                break
+            caps[col] = max(floor, caps[col] - over)
+    return grid(rows, spec.text, spec.labels, "text", caps)
 
 
 def render(rows: Sequence[Row], fmt: str, spec: Columns) -> str:
@@ -109,8 +132,41 @@ def render(rows: Sequence[Row], fmt: str, spec: Columns) -> str:
     return for_terminal(fitted(rows, spec))
 
 
+def page(text: str) -> None:
+    """Print ``text``; on a terminal, when it is longer than the screen, through the pager
+    (``LEDGER_PAGER``, else ``PAGER``, else ``less -FRX``), unless ``--no-pager``."""
+    import sys
+
+    if not _paging(text):
+        typer.echo(text)
+        return
+    import shlex
+    import subprocess
+
+    command = os.environ.get("LEDGER_PAGER") or os.environ.get("PAGER") or "less -FRX"
+    try:
+        subprocess.run(shlex.split(command), input=text + "\n", text=True, check=False)
+    except (OSError, ValueError):  # no such pager: print as if there were none
+        typer.echo(text)
+    sys.stdout.flush()
+
+
+def _paging(text: str) -> bool:
+    import sys
+
+    from typer._click.globals import get_current_context  # typer vendors Click
+
+    ctx = get_current_context(silent=True)
+    state = ctx.find_root().obj if ctx is not None else None
+    if state is None or not getattr(state, "pager", True) or not sys.stdout.isatty():
+        return False
+    import shutil
+
+    return text.count("\n") + 1 > shutil.get_terminal_size((100, 24)).lines - 1
+
+
 def emit(rows: Sequence[Row], fmt: str, spec: Columns) -> None:
-    typer.echo(render(rows, fmt, spec))
+    page(render(rows, fmt, spec))
 
 
 def emit_json(data: Any) -> None:

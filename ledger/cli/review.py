@@ -3,14 +3,24 @@ their JSON is the vocabulary of ``docs/json.md``."""
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from typing import Annotated, Any, Optional
 
 import typer
 
+from ledger.cli import complete
 from ledger.cli import options as o
 from ledger.cli.record import source_app
-from ledger.cli.render import Columns, emit, emit_json
+from ledger.cli.render import (
+    Columns,
+    done,
+    emit,
+    emit_json,
+    page,
+    resolve_out,
+    write_output,
+)
 
 LABELS = {"made_on": "made", "due_on": "due", "known_on": "known", "probability": "p",
           "claim_count": "claims", "published_on": "published", "claim_id": "claim"}
@@ -33,30 +43,76 @@ PHRASES = Columns(
     labels=LABELS, shrink="aliases")
 
 
+Limit = Annotated[Optional[int], typer.Option(
+    min=1, max=10**9, metavar="N", help="Show the first N rows (the rest are counted on stderr).")]
+Analyst = Annotated[Optional[str], typer.Option(
+    metavar="NAME", help="Only claims by this analyst (any case; an unknown name is refused).",
+    autocompletion=complete.analyst_names)]
+
+
+def _limited(rows: list[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
+    """The first ``limit`` rows; how many more there are goes to stderr."""
+    if limit is None or len(rows) <= limit:
+        return rows
+    done(f"... and {len(rows) - limit} more (showing {limit}; raise --limit to see more)")
+    return rows[:limit]
+
+
 def list_(
     ctx: typer.Context,
     status: o.StatusOpt = None,
-    author: Annotated[Optional[str], typer.Option(help="Only claims by this analyst.")] = None,
+    author: Analyst = None,
     tag: Annotated[Optional[str], typer.Option(help="Only claims with this tag.")] = None,
     subject: Annotated[Optional[str], typer.Option(help="Only claims on this subject.")] = None,
     due_before: Annotated[Optional[date], typer.Option(
         parser=o.read_due, metavar="DATE", help="Only claims due before this date.")] = None,
+    limit: Limit = None,
     fmt: o.ListingFormat = "text",
 ) -> None:
     """List claims with their status and the author's latest probability."""
     rows = ctx.obj.ledger().claims(status=status, author=author, tag=tag, subject=subject,
                                    due_before=due_before)
-    emit(rows, fmt, CLAIMS)
+    emit(_limited(rows, limit), fmt, CLAIMS)
 
 
 def due(
     ctx: typer.Context,
-    within: Annotated[date, typer.Option(
-        parser=o.read_window, metavar="SPAN", help="How far ahead: 30d, 2w, 3m, 1y.")] = "30d",  # type: ignore[assignment]
-    fmt: o.ListingFormat = "text",
+    within: Annotated[Optional[date], typer.Option(
+        parser=o.read_window, metavar="SPAN",
+        help="How far ahead: 30d, 2w, 3m, 1y (default 30d).")] = None,
+    week: Annotated[bool, typer.Option(
+        "--week", help="Due by the end of this calendar week (Monday to Sunday).")] = False,
+    by: Annotated[Optional[str], typer.Option(
+        metavar="NAME", help="Only claims this analyst made or holds a forecast on.",
+        autocompletion=complete.analyst_names)] = None,
+    limit: Limit = None,
+    fmt: Annotated[o.DueFormatChoice, typer.Option(
+        "--format", help="text, md, json, csv, or ics: an iCalendar feed (RFC 5545) with "
+                         "stable entries, for a calendar to subscribe to.")] = "text",
+    out: o.Out = None,
+    force: o.Force = False,
 ) -> None:
-    """Unresolved claims due within the window, overdue ones included."""
-    emit(ctx.obj.ledger().due(until=within), fmt, CLAIMS)
+    """Unresolved claims due within the window, overdue ones first."""
+    from datetime import timedelta
+
+    from ledger.core.dates import parse_window
+
+    lg = ctx.obj.ledger()
+    if week and within is not None:
+        raise typer.BadParameter("give --week or --within, not both", param_hint="--week")
+    today = lg.today()
+    until = (today + timedelta(days=6 - today.weekday()) if week
+             else within or parse_window("30d", today=today))
+    if fmt == "ics":
+        text = lg.due_calendar(until=until, by=by)
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            path = resolve_out(out, "due.ics")
+            write_output(path, lambda fh: fh.write(text), force=force)
+            done(f"wrote {path}")
+        return
+    emit(_limited(lg.due(until=until, by=by), limit), fmt, CLAIMS)
 
 
 def show(ctx: typer.Context, claim: o.ClaimArg, fmt: o.ListingFormat = "text") -> None:
@@ -72,7 +128,7 @@ def show(ctx: typer.Context, claim: o.ClaimArg, fmt: o.ListingFormat = "text") -
         from ledger.core.safety import for_markdown, for_terminal
 
         text = render_story(story, md=fmt == "md")
-        typer.echo(for_markdown(text) if fmt == "md" else for_terminal(text))
+        page(for_markdown(text) if fmt == "md" else for_terminal(text))
 
 
 def log(

@@ -7,13 +7,13 @@ import textwrap
 from collections.abc import Callable
 from typing import Any
 
-from ledger.cli.render import Columns, csv_text, fitted, grid
+from ledger.cli.render import Columns, csv_text, fitted, grid, terminal_width
 
 BASIS = {"stated": "stated in the text", "inferred": "inferred from the wording",
          "assigned": "assigned by the recorder"}
-FORECASTS = Columns(text=["id", "made_on", "by", "probability", "given", "band", "note"],
-                    full=["id", "made_on", "by", "probability", "given", "band", "note"],
-                    labels={"made_on": "on", "probability": "p"}, shrink="note",
+FORECASTS = Columns(text=["number", "made_on", "by", "probability", "given", "band", "note"],
+                    full=["number", "made_on", "by", "probability", "given", "band", "note"],
+                    labels={"number": "#", "made_on": "on", "probability": "p"}, shrink="note",
                     caps={"by": 16, "given": 24})
 
 
@@ -48,8 +48,8 @@ def render_story(s: dict[str, Any], *, md: bool) -> str:
     def wrap(t: str) -> str:
         if md:
             return t
-        return textwrap.fill(t, 98, subsequent_indent="  ", break_on_hyphens=False,
-                             break_long_words=False)
+        return textwrap.fill(t, terminal_width() - 2, subsequent_indent="  ",
+                             break_on_hyphens=False, break_long_words=False)
 
     def h(t: str) -> str:
         return f"\n## {t}\n" if md else f"\n{t}\n{'-' * len(t)}"
@@ -59,7 +59,13 @@ def render_story(s: dict[str, Any], *, md: bool) -> str:
         lines.append(f"\nstatus: **{s['status']}**")
     lines += _header(s, wrap)
     lines.append(h("Forecasts"))
-    rows = [{**f, "id": f"{f['id']}{' *' if f['backfilled'] else ''}",
+    rows = [{**f, "number": f"{f['number']}{' *' if f['backfilled'] else ''}"
+                           f"{' x' if f['retraction'] else ''}",
+             "note": (f"[retracted {f['retracted_at']:%Y-%m-%d} by {f['retracted_by']}: "
+                      + ("a correction, never counted" if f["retraction"] == "correction"
+                         else "stood until then") + (f"; {f['retracted_note']}"
+                                                     if f["retracted_note"] else "") + "] "
+                      if f["retraction"] else "") + (f["note"] or ""),
              "given": f["given"] + (" (vague)" if f["vague"] else ""),
              "band": f"{f['band'][0]:.2f}-{f['band'][1]:.2f}" if f["band"] else ""}
             for f in s["forecasts"]]
@@ -71,7 +77,7 @@ def render_story(s: dict[str, Any], *, md: bool) -> str:
     backfilled = [f for f in s["forecasts"] if f["backfilled"]]
     if backfilled:
         lines.append(wrap("* back-filled: entered "
-                          + "; ".join(f"#{f['id']} on {f['recorded_at']:%Y-%m-%d}"
+                          + "; ".join(f"#{f['number']} on {f['recorded_at']:%Y-%m-%d}"
                                       for f in backfilled)
                           + ", after the outcome could be known: shown, never scored."))
     lines.append(h("Evidence"))

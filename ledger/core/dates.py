@@ -232,5 +232,13 @@ def parse_instant(text: str, *, today: date, what: str = "date") -> tuple[date, 
 
 
 def parse_window(text: str, *, today: date) -> date:
-    """The last day of a look-ahead window: ``30d``, ``2w``, ``3m``, ``1y`` (or ``+30 days``)."""
-    return parse_span(f"+{text.strip().lstrip('+')}", today=today).end
+    """The last day of a look-ahead window: ``30d``, ``2w``, ``3m``, ``1y`` (or ``+30 days``);
+    a bare number is days."""
+    value = text.strip().lstrip("+")
+    if value.isdigit():
+        value += "d"
+    try:
+        return parse_span(f"+{value}", today=today).end
+    except UsageError:
+        raise UsageError(f"cannot read the window {text.strip()!r}: use 30d, 2w, 3m, 1y (or a "
+                         "number of days)") from None

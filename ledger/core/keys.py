@@ -16,6 +16,7 @@ SUBJECT_LIMIT = 200
 GIVEN_LIMIT = 200
 OUTLET_LIMIT = 300
 TEXT_LIMIT = 10_000
+EMAIL_LIMIT = 320  # RFC 3696: 64 + 1 + 255
 #: Keys may hold ':' after the first character, so imported claims keep their platform's ids
 #: (``predictionbook:212800``, ``metaculus:31006:2``).
 KEY_RE = re.compile(rf"[a-z0-9][a-z0-9._:-]{{0,{KEY_LIMIT - 1}}}")

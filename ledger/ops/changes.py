@@ -9,12 +9,13 @@ written, or roll the whole transaction back. ``expected_version`` is explained i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
 
 from ledger.core import hindsight, rules
@@ -43,9 +44,11 @@ from ledger.store.engine import Store
 from ledger.store.settings import grace_days
 from ledger.store.tables import (
     CLAIM,
+    CLAIM_ALIAS,
     CLAIM_TAG,
     EVIDENCE,
     FORECAST,
+    RESOLUTION,
     SOURCE,
     SOURCE_AUTHOR,
     insert_id,
@@ -65,7 +68,9 @@ class Done:
 
 def _key_free(conn: Connection, key: str, what: str) -> None:
     table = CLAIM if what == "claim" else SOURCE
-    if conn.execute(select(table.c.id).where(table.c.key == key)).first():
+    if conn.execute(select(table.c.id).where(table.c.key == key)).first() or (
+            what == "claim" and conn.execute(
+                select(CLAIM_ALIAS.c.id).where(CLAIM_ALIAS.c.key == key)).first()):
         hint = " (keys are unique; choose another with --key)" if what == "claim" else ""
         raise RuleViolation(f"a {what} with key {key!r} already exists{hint}")
 
@@ -146,8 +151,33 @@ def add_claim(store: Store, actor: str, *, statement: str, author: str, made_on:
         if probability is not None:
             fid = _insert_forecast(conn, cid, who, made_on, probability, forecast_note, me, now)
             j.touch("forecast", fid)
+        twin = near_duplicate(conn, statement, cid)
         ev = j.commit(at=now)
-    return Done("claim", cid, key, ev)
+    return Done("claim", cid, key, ev, twin or "")
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def near_duplicate(conn: Connection, statement: str, new_id: int) -> str | None:
+    """The key of an open claim whose statement is nearly the same (90% alike), if any: `add`
+    warns, as a claim recorded twice is a common slip."""
+    import difflib
+
+    mine = _words(statement)
+    n = len(statement)
+    rows = conn.execute(
+        select(CLAIM.c.key, CLAIM.c.statement).where(
+            CLAIM.c.id != new_id, CLAIM.c.withdrawn_on.is_(None),
+            func.length(CLAIM.c.statement).between(int(n * 0.8), int(n * 1.25) + 1),
+            ~CLAIM.c.id.in_(select(RESOLUTION.c.claim_id).where(
+                RESOLUTION.c.superseded_at.is_(None)))))
+    for key, other in rows:
+        m = difflib.SequenceMatcher(None, mine, _words(other), autojunk=False)
+        if m.real_quick_ratio() >= 0.9 and m.quick_ratio() >= 0.9 and m.ratio() >= 0.9:
+            return str(key)
+    return None
 
 
 def _insert_forecast(conn: Connection, claim_id: int, analyst: int, on: date, p: Probability,
@@ -224,7 +254,7 @@ def add_evidence(store: Store, actor: str, claim_ref: str, summary: str, *, on: 
 
 
 EDITABLE = ("key", "statement", "quote", "criteria", "subject", "made_on", "due_on", "due_basis",
-            "due_note", "source")
+            "due_note", "source", "author")
 
 
 def _edited_values(conn: Connection, claim: Mapping[str, Any],
@@ -246,11 +276,27 @@ def _edited_values(conn: Connection, claim: Mapping[str, Any],
     return values
 
 
+def _move_first_forecast(conn: Connection, j: Journal, claim: Mapping[str, Any],
+                         made: date) -> None:
+    """The author's first forecast, made on the claim's old made date, moves with it (the
+    confidence given with the claim belongs to the day it was made)."""
+    first = conn.execute(select(FORECAST.c.id, FORECAST.c.made_on, FORECAST.c.recorded_at).where(
+        FORECAST.c.claim_id == claim["id"], FORECAST.c.analyst_id == claim["author_id"])
+        .order_by(FORECAST.c.made_on, FORECAST.c.recorded_at, FORECAST.c.id)).first()
+    if first is None or first[1] != claim["made_on"]:
+        return
+    hindsight.check_recorded_after(made, first[2], "forecast date", "made_on")
+    j.snapshot("forecast", first[0])
+    conn.execute(FORECAST.update().where(FORECAST.c.id == first[0]).values(made_on=made))
+
+
 def edit(store: Store, actor: str, claim_ref: str, *, changes: Mapping[str, Any], today: date,
          add_tags: Sequence[str] = (), remove_tags: Sequence[str] = (),
-         expected_version: int | None = None) -> Done:
-    """Change a claim's text, dates or tags; the event keeps what it was before. The claim
-    after the edit must meet the same rules as a new one, and its history."""
+         expected_version: int | None = None, revise: bool = False) -> Done:
+    """Change a claim's text, dates, author or tags; the event keeps what it was before. The
+    claim after the edit must meet the same rules as a new one, and its history. A new made
+    date takes the author's first forecast with it when they were on the same day; a new
+    author is refused once the claim is resolved, unless ``revise``."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise UsageError(f"cannot edit {', '.join(sorted(unknown))}")
@@ -261,7 +307,8 @@ def edit(store: Store, actor: str, claim_ref: str, *, changes: Mapping[str, Any]
         now = clock(conn)
         claim = find_claim(conn, claim_ref)
         check_version(conn, claim, expected_version)
-        values = _edited_values(conn, claim, changes)
+        author = changes.get("author")
+        values = _edited_values(conn, claim, {k: v for k, v in changes.items() if k != "author"})
         after = {**claim, **values}
         made, due = after["made_on"], after["due_on"]
         if due < made:
@@ -272,16 +319,22 @@ def edit(store: Store, actor: str, claim_ref: str, *, changes: Mapping[str, Any]
             # a withdrawal stays one made before the claim fell due, after it was made
             rules.check_withdrawal(on=after["withdrawn_on"], made_on=made, due_on=due,
                                    key=claim["key"], today=after["withdrawn_on"])
+        j = Journal(conn, actor, "claim.edit", "claim", claim["id"], claim["id"])
+        j.snapshot("claim", claim["id"])
+        analyst_id(conn, actor, j, when=now)
+        if author is not None:
+            if current_resolution(conn, claim["id"]) is not None and not revise:
+                raise RuleViolation(f"claim {claim['key']} is resolved: its author changes only "
+                                    "with --revise (the scorecard it was in changes too)")
+            values["author_id"] = analyst_id(conn, author, j, when=now)
         if "made_on" in values:
             rules.not_future(made, "made date", today)
+            _move_first_forecast(conn, j, claim, made)
             first = conn.execute(select(FORECAST.c.made_on).where(
                 FORECAST.c.claim_id == claim["id"]).order_by(FORECAST.c.made_on)).first()
             rules.check_made_against_history(
                 made, claim["key"], first_forecast=None if first is None else first[0],
                 known_on=_known_on(conn, claim["id"]))
-        j = Journal(conn, actor, "claim.edit", "claim", claim["id"], claim["id"])
-        j.snapshot("claim", claim["id"])
-        analyst_id(conn, actor, j, when=now)
         values["version"] = bump_version(conn, claim, expected_version)
         conn.execute(CLAIM.update().where(CLAIM.c.id == claim["id"]).values(**values))
         have = {r[0] for r in conn.execute(

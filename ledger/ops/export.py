@@ -27,10 +27,12 @@ from ledger.store.settings import grace_days
 from ledger.store.tables import (
     ANALYST,
     CLAIM,
+    CLAIM_ALIAS,
     CLAIM_TAG,
     EVIDENCE,
     FORECAST,
     READING,
+    REMINDER,
     RES_EVIDENCE,
     RESOLUTION,
     SETTING,
@@ -62,7 +64,7 @@ def export_records(store: Store) -> Iterator[Record]:
         yield {"type": "ledger", "format": FORMAT_VERSION}
         for a in conn.execute(select(ANALYST).order_by(ANALYST.c.name)).mappings():
             yield {"type": "analyst", "name": a["name"], "affiliation": a["affiliation"],
-                   "created_at": a["created_at"]}
+                   "created_at": a["created_at"], "email": a["email"]}
         authors = _pairs(conn, SOURCE_AUTHOR.c.source_id, SOURCE_AUTHOR.c.analyst_id,
                          SOURCE_AUTHOR.c.source_id, SOURCE_AUTHOR.c.position,
                          SOURCE_AUTHOR.c.analyst_id)
@@ -95,6 +97,16 @@ def export_records(store: Store) -> Iterator[Record]:
             yield {"type": "setting", "name": st["name"], "value": st["value"],
                    "note": st["note"], "recorded_by": names[st["recorded_by"]],
                    "recorded_at": st["recorded_at"]}
+        keys = dict(conn.execute(select(CLAIM.c.id, CLAIM.c.key)).all())
+        for al in conn.execute(select(CLAIM_ALIAS).order_by(CLAIM_ALIAS.c.key)).mappings():
+            yield {"type": "alias", "key": al["key"], "claim": keys[al["claim_id"]],
+                   "note": al["note"], "recorded_by": names[al["recorded_by"]],
+                   "recorded_at": al["recorded_at"]}
+        for rm in conn.execute(select(REMINDER).order_by(
+                REMINDER.c.sent_at, REMINDER.c.id)).mappings():
+            yield {"type": "reminder", "analyst": names[rm["analyst_id"]],
+                   "claim": keys[rm["claim_id"]], "sent_on": rm["sent_on"],
+                   "sent_at": rm["sent_at"]}
 
 
 def _claim_records(c: Any, names: dict[int, str], source_keys: dict[int, str],
@@ -119,7 +131,10 @@ def _claim_records(c: Any, names: dict[int, str], source_keys: dict[int, str],
                "phrase": f["phrase"],
                "band": None if f["band_lo"] is None else [f["band_lo"], f["band_hi"]],
                "vague": f["vague"], "note": f["note"],
-               "recorded_by": names[f["recorded_by"]], "recorded_at": f["recorded_at"]}
+               "recorded_by": names[f["recorded_by"]], "recorded_at": f["recorded_at"],
+               "retracted_at": f["retracted_at"],
+               "retracted_by": names.get(f["retracted_by"]) if f["retracted_by"] else None,
+               "retracted_note": f["retracted_note"]}
     stable_ev: dict[int, str] = {}
     for n, e in enumerate(evidence.get(c["id"], []), 1):
         stable_ev[e["id"]] = f"{key}#e{n}"

@@ -1,5 +1,6 @@
 """The import steps for what is recorded about claims once they exist: evidence, resolutions
-(with their readings) and settings. See ``ledger.ops.importer``."""
+(with their readings), settings, merged claims' keys and the reminders sent. See
+``ledger.ops.importer``."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from ledger.ops.records import ImportFileError, refuse
 from ledger.store import audit
 from ledger.store.bulk import insert_many
 from ledger.store.tables import (
+    CLAIM_ALIAS,
     EVIDENCE,
     READING,
+    REMINDER,
     RES_EVIDENCE,
     RESOLUTION,
     SETTING,
@@ -148,3 +151,40 @@ def settings(st: State) -> None:
         sid = insert_id(st.conn, SETTING.insert().values(**row))
         st.counts["setting"] += 1
         st.after[f"setting/{sid}"] = audit.digest({"id": sid, **row})
+
+
+def aliases(st: State) -> None:
+    """The keys of merged claims; one already here is skipped."""
+    have = {k for (k,) in st.conn.execute(select(CLAIM_ALIAS.c.key))}
+    for no, r in st.of("alias"):
+        if r["key"] in have:
+            st.skipped += 1
+            continue
+        if r["claim"] not in st.claim_ids:
+            raise ImportFileError(f"{no}: alias {r['key']!r} refers to unknown claim "
+                                  f"{r['claim']!r}")
+        row = {"key": r["key"], "claim_id": st.claim_ids[r["claim"]], "note": r["note"],
+               "recorded_by": st.who(r["recorded_by"], no), "recorded_at": r["recorded_at"]}
+        aid = insert_id(st.conn, CLAIM_ALIAS.insert().values(**row))
+        have.add(r["key"])
+        st.counts["alias"] += 1
+        st.after[f"claim_alias/{aid}"] = audit.digest({"id": aid, **row})
+
+
+def reminders(st: State) -> None:
+    """Reminders sent, so a restored ledger does not send them again the same day."""
+    have = {tuple(r) for r in st.conn.execute(
+        select(REMINDER.c.analyst_id, REMINDER.c.claim_id, REMINDER.c.sent_on))}
+    for no, r in st.of("reminder"):
+        if r["claim"] not in st.claim_ids:
+            raise ImportFileError(f"{no}: a reminder refers to unknown claim {r['claim']!r}")
+        row = {"analyst_id": st.who(r["analyst"], no), "claim_id": st.claim_ids[r["claim"]],
+               "sent_on": r["sent_on"], "sent_at": r["sent_at"]}
+        sig = (row["analyst_id"], row["claim_id"], row["sent_on"])
+        if sig in have:
+            st.skipped += 1
+            continue
+        rid = insert_id(st.conn, REMINDER.insert().values(**row))
+        have.add(sig)
+        st.counts["reminder"] += 1
+        st.after[f"reminder/{rid}"] = audit.digest({"id": rid, **row})

@@ -52,14 +52,12 @@ class State:
             raise ImportFileError(f"{no}: analyst {name!r} is neither in the file nor in "
                                   "this ledger")
         a = self.file_analysts[name]
-        new = insert_id(self.conn, ANALYST.insert().values(
-            name=name, affiliation=a["affiliation"], created_at=a["created_at"]
-        ))
+        row = {"name": name, "affiliation": a["affiliation"], "created_at": a["created_at"],
+               "email": a.get("email")}
+        new = insert_id(self.conn, ANALYST.insert().values(**row))
         self.names[name] = new
         self.counts["analyst"] += 1
-        self.after[f"analyst/{new}"] = audit.digest(
-            {"id": new, "name": name, "affiliation": a["affiliation"],
-             "created_at": a["created_at"]})
+        self.after[f"analyst/{new}"] = audit.digest({"id": new, **row})
         return new
 
     def claim_of(self, no: str, r: Record) -> int:

@@ -86,6 +86,8 @@ def _import(conn: Connection, store: Store, actor: str, records: list[Labelled],
     import_outcomes.evidence(st)
     import_outcomes.resolutions(st)
     import_outcomes.settings(st)
+    import_outcomes.aliases(st)
+    import_outcomes.reminders(st)
     if not store.is_sqlite:
         from ledger.store.admin import reset_sequences
 
@@ -238,7 +240,9 @@ def _forecasts(st: State, known: dict[str, list[tuple[datetime, date]]]) -> None
                "phrase": r["phrase"], "band_lo": r["band"][0] if r["band"] else None,
                "band_hi": r["band"][1] if r["band"] else None, "vague": r["vague"],
                "note": r["note"], "recorded_by": st.who(r["recorded_by"], no),
-               "recorded_at": r["recorded_at"]}
+               "recorded_at": r["recorded_at"], "retracted_at": r.get("retracted_at"),
+               "retracted_by": st.who(r["retracted_by"], no) if r.get("retracted_by") else None,
+               "retracted_note": r.get("retracted_note")}
         same = have.get((cid, row["analyst_id"], row["made_on"], row["given"],
                          row["recorded_at"]))
         if same:

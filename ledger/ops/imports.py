@@ -24,7 +24,8 @@ from ledger.store.engine import Store
 
 Progress = Callable[[int, int], None] | None
 ADDED = {"analyst": "analysts", "source": "sources", "claim": "claims", "forecast": "forecasts",
-         "evidence": "evidence", "resolution": "resolutions", "setting": "settings"}
+         "evidence": "evidence", "resolution": "resolutions", "setting": "settings",
+         "alias": "aliases", "reminder": "reminders"}
 
 
 @dataclass

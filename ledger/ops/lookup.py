@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from ledger.core.keys import NAME_LIMIT, required_text
 from ledger.errors import NotFound
 from ledger.store.audit import Journal
-from ledger.store.tables import ANALYST, CLAIM, RESOLUTION, SOURCE, insert_id
+from ledger.store.tables import ANALYST, CLAIM, CLAIM_ALIAS, RESOLUTION, SOURCE, insert_id
 from ledger.store.types import utcnow
 
 Row = dict[str, Any]
@@ -23,6 +23,9 @@ MAX_ID = 2**63 - 1
 def unique_key(conn: Connection, table: Table, base: str) -> str:
     """``base``, or ``base-2``, ``base-3``... whichever is free."""
     taken = {r[0] for r in conn.execute(select(table.c.key).where(table.c.key.like(f"{base}%")))}
+    if table is CLAIM:  # a merged claim's key still finds the claim it was merged into
+        taken |= {r[0] for r in conn.execute(
+            select(CLAIM_ALIAS.c.key).where(CLAIM_ALIAS.c.key.like(f"{base}%")))}
     if base not in taken:
         return base
     n = 2
@@ -64,6 +67,10 @@ def _find(conn: Connection, table: Table, what: str, ref: str | int) -> Row:
     col = table.c.id if is_id else table.c.key
     value: Any = int(text) if is_id else text
     row = conn.execute(select(table).where(col == value)).mappings().first()
+    if row is None and table is CLAIM and not is_id:  # the key of a claim merged into another
+        merged = select(CLAIM_ALIAS.c.claim_id).where(CLAIM_ALIAS.c.key == text)
+        row = conn.execute(select(table).where(table.c.id == merged.scalar_subquery())
+                           ).mappings().first()
     if row is None:
         keys = [r[0] for r in conn.execute(select(table.c.key))]
         close = difflib.get_close_matches(text, keys, n=3, cutoff=0.5)
@@ -86,3 +93,20 @@ def current_resolution(conn: Connection, claim_id: int) -> Row | None:
                                  RESOLUTION.c.superseded_at.is_(None))
     ).mappings().first()
     return None if row is None else dict(row)
+
+
+def analyst_ids(conn: Connection, name: str) -> list[int]:
+    """The analysts a typed name means: an exact match, else the same name in any case
+    (``alice`` finds Alice); an unknown name is refused with the nearest names."""
+    name = required_text(name, "analyst name", limit=NAME_LIMIT)
+    known = {int(i): str(n) for i, n in conn.execute(select(ANALYST.c.id, ANALYST.c.name))}
+    exact = [i for i, n in known.items() if n == name]
+    if exact:
+        return exact
+    folded = [i for i, n in known.items() if n.casefold() == name.casefold()]
+    if folded:
+        return folded
+    close = difflib.get_close_matches(name, list(known.values()), n=3, cutoff=0.5)
+    close += [n for n in known.values() if name.casefold() in n.casefold() and n not in close]
+    hint = f"; did you mean {', '.join(close[:3])}?" if close else ""
+    raise NotFound(f"no analyst named {name!r}{hint}")

@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from ledger.core import hindsight, rules
-from ledger.ops.lookup import find_claim
+from ledger.core import corrections, hindsight, rules
+from ledger.ops.corrections import forecast_ids
+from ledger.ops.lookup import analyst_ids, find_claim
 from ledger.ops.lookup import names as analyst_names
 from ledger.store.engine import Store
 from ledger.store.settings import grace_days
@@ -49,7 +50,7 @@ def list_claims(store: Store, *, on: date, status: str | None = None,
                         & RESOLUTION.c.superseded_at.is_(None))
              .order_by(CLAIM.c.due_on, CLAIM.c.id))
         if author:
-            q = q.where(CLAIM.c.author_id.in_([i for i, n in names.items() if n == author]))
+            q = q.where(CLAIM.c.author_id.in_(analyst_ids(conn, author)))
         if tag:
             q = q.where(CLAIM.c.id.in_(select(CLAIM_TAG.c.claim_id)
                                        .where(CLAIM_TAG.c.tag == tag.lower())))
@@ -67,6 +68,7 @@ def list_claims(store: Store, *, on: date, status: str | None = None,
                 tags[cid].append(t)
             for cid, aid, p in conn.execute(
                 select(FORECAST.c.claim_id, FORECAST.c.analyst_id, FORECAST.c.probability)
+                .where(FORECAST.c.retracted_at.is_(None))
                 .order_by(FORECAST.c.made_on, FORECAST.c.id)
             ):
                 latest[(cid, aid)] = p
@@ -87,10 +89,20 @@ def list_claims(store: Store, *, on: date, status: str | None = None,
     return rows
 
 
-def due_claims(store: Store, *, until: date, on: date) -> list[Row]:
-    """Unresolved claims that fall due by ``until`` (overdue ones first)."""
-    rows = list_claims(store, status="unresolved", on=on)
-    return [r for r in rows if r["due_on"] <= until]
+def due_claims(store: Store, *, until: date, on: date, by: str | None = None) -> list[Row]:
+    """Unresolved claims that fall due by ``until``, overdue ones first; with ``by``, only
+    those the analyst authored or holds a forecast on."""
+    rows = [r for r in list_claims(store, status="unresolved", on=on) if r["due_on"] <= until]
+    if by is None:
+        return rows
+    with store.read() as conn:
+        ids = analyst_ids(conn, by)
+        mine = {cid for (cid,) in conn.execute(
+            select(FORECAST.c.claim_id).where(FORECAST.c.analyst_id.in_(ids),
+                                              FORECAST.c.retracted_at.is_(None)).distinct())}
+        mine |= {cid for (cid,) in conn.execute(
+            select(CLAIM.c.id).where(CLAIM.c.author_id.in_(ids)))}
+    return [r for r in rows if r["id"] in mine]
 
 
 def _source(conn: Connection, source_id: int, names: dict[int, str]) -> Row:
@@ -155,13 +167,26 @@ def show_claim(store: Store, ref: str, *, on: date) -> Row:
                     published_on=src["published_on"] if src else None),
                 grace_days=grace)
 
+        number = {fid: n for n, fid in enumerate(forecast_ids(conn, c["id"]), 1)}
+
+        def retraction(f: Any) -> str | None:
+            if f["retracted_at"] is None:
+                return None
+            return "correction" if corrections.is_correction(
+                recorded_at=f["recorded_at"], retracted_at=f["retracted_at"],
+                first_resolution_at=first_res, grace_days=grace) else "withdrawal"
+
         forecasts = [
-            {"id": f["id"], "by": names[f["analyst_id"]], "made_on": f["made_on"],
+            {"id": f["id"], "number": number[f["id"]], "by": names[f["analyst_id"]],
+             "made_on": f["made_on"],
              "probability": f["probability"], "given": f["given"], "mapped": f["mapped"],
              "phrase": f["phrase"],
              "band": None if f["band_lo"] is None else [f["band_lo"], f["band_hi"]],
              "vague": f["vague"], "note": f["note"], "recorded_by": names[f["recorded_by"]],
-             "recorded_at": f["recorded_at"], "backfilled": backfilled(f)}
+             "recorded_at": f["recorded_at"], "backfilled": backfilled(f),
+             "retracted_at": f["retracted_at"],
+             "retracted_by": names[f["retracted_by"]] if f["retracted_by"] else None,
+             "retracted_note": f["retracted_note"], "retraction": retraction(f)}
             for f in conn.execute(select(FORECAST).where(FORECAST.c.claim_id == c["id"])
                                   .order_by(FORECAST.c.made_on, FORECAST.c.id)).mappings()
         ]
@@ -265,3 +290,18 @@ def summarize(action: str, before: Any, after: Any) -> str:
     if action == "import":
         return ", ".join(f"{k}: {v}" for k, v in (after.get("counts") or {}).items() if v)
     return ""
+
+
+def due_feed(store: Store, *, until: date, on: date, by: str | None = None) -> str:
+    """``due_claims`` as an iCalendar feed whose entries keep their identity across rewrites
+    (``ledger.core.ics``)."""
+    from ledger.core import ics
+    from ledger.store.types import utcnow
+
+    rows = due_claims(store, until=until, on=on, by=by)
+    with store.read() as conn:
+        first = conn.execute(select(EVENT.c.hash).where(EVENT.c.id == 1)).scalar()
+        criteria = dict(conn.execute(select(CLAIM.c.id, CLAIM.c.criteria).where(
+            CLAIM.c.id.in_([r["id"] for r in rows] or [-1]))).all())
+    return ics.feed([{**r, "criteria": criteria.get(r["id"])} for r in rows],
+                    ledger_id=str(first), now=utcnow())

@@ -16,6 +16,7 @@ from typing import Any
 
 from ledger.core import hindsight, rules
 from ledger.core.keys import (
+    EMAIL_LIMIT,
     GIVEN_LIMIT,
     KEY_LIMIT,
     NAME_LIMIT,
@@ -117,7 +118,8 @@ READINGS = Kind(_readings, "list of {outcome, note}", optional=True)
 
 RECORDED = {"recorded_by": TEXT, "recorded_at": INSTANT}
 FIELDS: dict[str, dict[str, Kind]] = {
-    "analyst": {"name": TEXT, "affiliation": TEXT_OPT, "created_at": INSTANT},
+    "analyst": {"name": TEXT, "affiliation": TEXT_OPT, "created_at": INSTANT,
+                "email": TEXT_OPT},
     "source": {"key": TEXT, "title": TEXT, "outlet": TEXT_OPT, "url": TEXT_OPT,
                "published_on": DAY(), "published_at": INSTANT(), "authors": NAMES, **RECORDED},
     "claim": {"key": TEXT, "statement": TEXT, "quote": TEXT_OPT, "source": TEXT_OPT,
@@ -127,7 +129,8 @@ FIELDS: dict[str, dict[str, Kind]] = {
               **RECORDED, "version": WHOLE},
     "forecast": {"id": TEXT, "claim": TEXT, "by": TEXT, "made_on": DAY, "probability": NUMBER,
                  "given": TEXT, "mapped": FLAG, "phrase": TEXT_OPT, "band": BAND, "vague": FLAG,
-                 "note": TEXT_OPT, **RECORDED},
+                 "note": TEXT_OPT, **RECORDED, "retracted_at": INSTANT(),
+                 "retracted_by": TEXT_OPT, "retracted_note": TEXT_OPT},
     "evidence": {"id": TEXT, "claim": TEXT, "summary": TEXT, "url": TEXT_OPT,
                  "citation": TEXT_OPT, "observed_on": DAY, "stance": TEXT, **RECORDED},
     "resolution": {"id": TEXT, "claim": TEXT, "revision": WHOLE, "outcome": TEXT,
@@ -135,6 +138,8 @@ FIELDS: dict[str, dict[str, Kind]] = {
                    "recorded_at": INSTANT, "superseded_at": INSTANT(),
                    "superseded_note": TEXT_OPT, "evidence": NAMES, "readings": READINGS},
     "setting": {"name": TEXT, "value": TEXT, "note": TEXT_OPT, **RECORDED},
+    "alias": {"key": TEXT, "claim": TEXT, "note": TEXT_OPT, **RECORDED},
+    "reminder": {"analyst": TEXT, "claim": TEXT, "sent_on": DAY, "sent_at": INSTANT},
 }
 TYPES = tuple(FIELDS)
 
@@ -237,7 +242,8 @@ def _key(key: str, what: str = "key") -> None:
 
 #: Record fields with a tighter limit than free text (``ledger.core.keys``); names that must
 #: not be blank.
-LIMITS = {"name": NAME_LIMIT, "by": NAME_LIMIT, "author": NAME_LIMIT,
+LIMITS = {"name": NAME_LIMIT, "by": NAME_LIMIT, "author": NAME_LIMIT, "analyst": NAME_LIMIT,
+          "retracted_by": NAME_LIMIT, "email": EMAIL_LIMIT,
           "recorded_by": NAME_LIMIT, "resolved_by": NAME_LIMIT, "authors": NAME_LIMIT,
           "key": KEY_LIMIT, "claim": KEY_LIMIT, "source": KEY_LIMIT, "outlet": OUTLET_LIMIT,
           "affiliation": OUTLET_LIMIT, "subject": SUBJECT_LIMIT, "given": GIVEN_LIMIT,
@@ -300,6 +306,11 @@ def check_rules(r: Record, today: date) -> None:
         rules.not_future(r["made_on"], "forecast date", today, "made_on")
         hindsight.check_recorded_after(r["made_on"], r["recorded_at"], "forecast date",
                                        "made_on")
+        if (r.get("retracted_at") is None) != (r.get("retracted_by") is None):
+            raise RuleViolation("a retraction needs both retracted_at and retracted_by",
+                                "retracted_at")
+        if r.get("retracted_at") is not None and r["retracted_at"] < r["recorded_at"]:
+            raise RuleViolation("retracted before it was recorded", "retracted_at")
     elif t == "evidence":
         rules.check_evidence(stance=r["stance"], on=r["observed_on"], today=today)
         hindsight.check_recorded_after(r["observed_on"], r["recorded_at"], "evidence date",
@@ -313,6 +324,9 @@ def check_rules(r: Record, today: date) -> None:
                                        "known_on")
         if r["revision"] < 1:
             raise RuleViolation("revision must be at least 1", "revision")
+    elif t == "alias":
+        _key(r["key"])
+        _key(r["claim"])
     elif t == "setting":
         if r["name"] != hindsight.GRACE_SETTING:
             raise RuleViolation(f"unknown setting {r['name']!r} (known: "

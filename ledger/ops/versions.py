@@ -17,7 +17,7 @@ from ledger.errors import Conflict
 from ledger.store.tables import CLAIM, EVENT
 
 VERSIONED_ACTIONS = ("claim.resolve", "claim.revise", "claim.reopen", "claim.withdraw",
-                     "claim.edit")
+                     "claim.edit", "claim.merge")
 
 
 def check_version(conn: Connection, claim: dict[str, Any], expected: int | None) -> None:

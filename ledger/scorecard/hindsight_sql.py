@@ -45,3 +45,18 @@ def effective_withdrawal(conn: Connection, c: str = "c") -> str:
 def late_withdrawal(conn: Connection, c: str = "c") -> str:
     late = after_the_fact(conn, f"{c}.withdrawn_at", f"{c}.withdrawn_on", f"{c}.due_on")
     return f"({c}.withdrawn_at IS NOT NULL AND {c}.withdrawn_at <= :asof AND {late})"
+
+
+def retraction(conn: Connection, f: str = "f", first_res: str = "sc.first_res") -> str:
+    """SQL for ``ledger.core.corrections.is_correction``: a retraction by the as-of instant,
+    within the grace days of the forecast's recording, before any outcome was recorded."""
+    window = days_between(conn, day_of(conn, f"{f}.retracted_at"),
+                          day_of(conn, f"{f}.recorded_at"))
+    return (f"({f}.retracted_at IS NOT NULL AND {f}.retracted_at <= :asof AND {window} <= :grace"
+            f" AND ({first_res} IS NULL OR {f}.retracted_at < {first_res}))")
+
+
+def stop_day(conn: Connection, f: str = "f") -> str:
+    """The day a forecast withdrawn by the as-of instant stops standing (NULL: it stands)."""
+    return (f"CASE WHEN {f}.retracted_at IS NOT NULL AND {f}.retracted_at <= :asof "
+            f"THEN {day_of(conn, f'{f}.retracted_at')} END")

@@ -28,6 +28,8 @@ from ledger.scorecard.hindsight_sql import (
     days_between,
     effective_withdrawal,
     late_withdrawal,
+    retraction,
+    stop_day,
 )
 from ledger.store.types import UTCDateTime
 
@@ -115,7 +117,12 @@ def segments(conn: Connection, win: Window) -> Iterator[None]:
     claim fell due) stand for no time: a pair whose first forecast came then is not scored.
     One window pass, in index order, with no sort.
     """
-    days = days_between(conn, "COALESCE(next_on, end_on)", "made_on")
+    # a forecast stands until the next one or the end; one withdrawn (ledger.core.corrections)
+    # stops on the day it was retracted, never before its own day
+    until = ("CASE WHEN stop_on IS NOT NULL AND stop_on < COALESCE(next_on, end_on) THEN "
+             "(CASE WHEN stop_on < made_on THEN made_on ELSE stop_on END) "
+             "ELSE COALESCE(next_on, end_on) END")
+    days = days_between(conn, until, "made_on")
     # back-filled (ledger.core.hindsight): entered on or after the day after the deadline, or
     # after the first resolution, and more than the grace days after its own date; the cheap
     # text/instant comparisons come first
@@ -150,9 +157,10 @@ f0 AS (
          CASE WHEN {late} AND NOT (f.made_on = sc.published_on AND EXISTS (
                 SELECT 1 FROM source_author sa
                 WHERE sa.source_id = sc.source_id AND sa.analyst_id = f.analyst_id)) THEN 1
-              WHEN f.vague THEN 2 ELSE 0 END AS kind
+              WHEN f.vague THEN 2 ELSE 0 END AS kind,
+         {stop_day(conn)} AS stop_on
   FROM forecast f JOIN sc ON sc.claim_id = f.claim_id
-  WHERE f.recorded_at <= :asof AND f.made_on <= sc.end_on
+  WHERE f.recorded_at <= :asof AND f.made_on <= sc.end_on AND NOT {retraction(conn)}
 ),
 f1 AS (
   SELECT f0.*, LEAD(made_on) OVER (PARTITION BY claim_id, analyst_id

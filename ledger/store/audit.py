@@ -24,12 +24,14 @@ from ledger.core.jsonenc import canonical
 from ledger.store.tables import (
     ANALYST,
     CLAIM,
+    CLAIM_ALIAS,
     CLAIM_TAG,
     EVENT,
     EVIDENCE,
     FORECAST,
     READING,
     RES_EVIDENCE,
+    REMINDER,
     RESOLUTION,
     SETTING,
     SOURCE,
@@ -65,10 +67,13 @@ TRACKED: dict[str, tuple[Table, tuple[Fold, ...]]] = {
         Fold(READING, "resolution_id", ("outcome", "note"), "readings", ("position",)),
     )),
     "setting": (SETTING, ()),
+    "claim_alias": (CLAIM_ALIAS, ()),
+    "reminder": (REMINDER, ()),
 }
 #: State keys that migrations added after events were already written: an older event that
 #: lacks one expects its empty value.
-ADDED_LATER = frozenset({"withdrawn_at", "readings"})
+ADDED_LATER = frozenset({"withdrawn_at", "readings", "email", "retracted_at", "retracted_by",
+                         "retracted_note"})
 
 __all__ = ["Head", "Journal", "append", "canonical", "clock", "digest", "head", "verify"]
 

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from ledger.core.keys import (
+    EMAIL_LIMIT,
     GIVEN_LIMIT,
     KEY_LIMIT,
     NAME_LIMIT,
@@ -62,6 +63,7 @@ ANALYST = Table(
     Column("name", String(NAME_LIMIT), nullable=False, unique=True),
     Column("affiliation", String(OUTLET_LIMIT)),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("email", String(EMAIL_LIMIT)),  # where `ledger remind` writes
     CheckConstraint("length(name) > 0", name="name_not_empty"),
 )
 
@@ -137,7 +139,14 @@ FORECAST = Table(
     Column("vague", Boolean, nullable=False, default=False),
     Column("note", Text),
     *_recorded(),
+    # a retraction (ledger.core.corrections): within the correction window the forecast is as
+    # if never made; later it stops standing on the retraction's day
+    Column("retracted_at", UTCDateTime),
+    Column("retracted_by", Integer, ForeignKey("analyst.id")),
+    Column("retracted_note", Text),
     CheckConstraint("probability >= 0 AND probability <= 1", name="probability_range"),
+    CheckConstraint("(retracted_at IS NULL) = (retracted_by IS NULL)",
+                    name="retraction_recorded"),
     CheckConstraint(
         "(band_lo IS NULL AND band_hi IS NULL) OR "
         "(band_lo >= 0 AND band_lo <= probability AND probability <= band_hi AND band_hi <= 1)",
@@ -209,6 +218,28 @@ SETTING = Table(
     Index("ix_setting_name_recorded", "name", "recorded_at"),
 )
 
+#: The key of a claim merged into another (``ledger merge``): it keeps finding the survivor.
+CLAIM_ALIAS = Table(
+    "claim_alias", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(KEY_LIMIT), nullable=False, unique=True),
+    _fk("claim_id", "claim.id", index=True),
+    Column("note", Text),
+    *_recorded(),
+)
+
+#: Reminders sent (``ledger remind``): one per analyst, claim and day, so a second run that day
+#: sends nothing new.
+REMINDER = Table(
+    "reminder", metadata,
+    Column("id", Integer, primary_key=True),
+    _fk("analyst_id", "analyst.id"),
+    _fk("claim_id", "claim.id", index=True),
+    Column("sent_on", Date, nullable=False),
+    Column("sent_at", UTCDateTime, nullable=False),
+    UniqueConstraint("analyst_id", "claim_id", "sent_on", name="uq_reminder_once_a_day"),
+)
+
 #: Append-only audit log. ``hash`` covers the row and the previous row's hash.
 EVENT = Table(
     "event", metadata,
@@ -228,7 +259,7 @@ EVENT = Table(
 #: Parents before children: the order a copy or a bulk load writes them in.
 TABLES_IN_LOAD_ORDER: tuple[Table, ...] = (
     ANALYST, SOURCE, SOURCE_AUTHOR, CLAIM, CLAIM_TAG, FORECAST, EVIDENCE, RESOLUTION,
-    RES_EVIDENCE, READING, SETTING, EVENT,
+    RES_EVIDENCE, READING, SETTING, CLAIM_ALIAS, REMINDER, EVENT,
 )
 
 
