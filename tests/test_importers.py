@@ -309,3 +309,10 @@ def test_hostile_predictionbook_values_are_rejected_rows(ledger, tmp_path, mutat
     assert any(why.startswith(needle) for why in got["skipped"])
     res = ledger.run("import", str(path), "--strict", "--dry-run")
     assert res.exit_code == 1 and "--strict" in one_line_error(res)
+
+
+@pytest.mark.parametrize("args", [["/dev/zero"], ["/dev/zero", "--from", "metaculus"],
+                                  ["/dev/zero", "--from", "fatebook"]])
+def test_a_device_is_refused_before_anything_reads_it(ledger, args):
+    res = ledger.run("import", *args)
+    assert res.exit_code == 1 and "not a regular file" in one_line_error(res)

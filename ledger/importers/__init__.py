@@ -12,7 +12,14 @@ import zipfile
 from pathlib import Path
 
 from ledger.importers.batch import Batch, Options
-from ledger.importers.reading import FormatError, Input, csv_rows, fingerprints, read_input
+from ledger.importers.reading import (
+    FormatError,
+    Input,
+    csv_rows,
+    fingerprints,
+    read_input,
+    regular_file,
+)
 
 #: format -> what it reads (``ledger import --from``).
 FORMATS = {
@@ -43,6 +50,8 @@ def _header_format(inp: Input) -> str | None:
             obj = json.loads(line)
             if isinstance(obj, dict) and isinstance(obj.get("type"), str):
                 return "ledger"
+        except RecursionError:  # the JSON Lines reader says precisely what is wrong
+            return "ledger"
         except ValueError:
             pass
         return "predictionbook" if '"predictions"' in inp.text[:4096] or (
@@ -74,9 +83,11 @@ def detect(paths: list[Path]) -> str:
                 found.add("metaculus")
                 continue
             raise FormatError(f"cannot tell the format of the folder {path}: give --from")
-        if str(path) != "-" and zipfile.is_zipfile(path):
-            found.add("metaculus")
-            continue
+        if str(path) != "-":
+            regular_file(path)  # a device or a pipe is refused before anything reads it
+            if zipfile.is_zipfile(path):
+                found.add("metaculus")
+                continue
         inp = read_input(path, lenient=True)
         if not inp.text.strip():
             raise FormatError(f"{inp.name} is empty: cannot tell its format; give --from")

@@ -27,6 +27,7 @@ from ledger.importers.reading import (
     decode,
     instant,
     read_input,
+    regular_file,
     zip_member,
 )
 
@@ -43,6 +44,7 @@ def inputs(path: Path) -> dict[str, Input]:
     if path.is_dir() or path.name == "question_data.csv":
         folder = path if path.is_dir() else path.parent
         return {n: read_input(folder / n) for n in names if (folder / n).is_file()}
+    regular_file(path)
     try:
         with zipfile.ZipFile(path) as zf:
             out = {}

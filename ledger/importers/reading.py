@@ -38,20 +38,29 @@ class Input:
     lenient: bool = False  # decoded as cp1252 because it was not UTF-8
 
 
+def regular_file(path: Path) -> None:
+    """Refuse anything but a regular file of a sane size (/dev/zero, a pipe, a socket...)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise FormatError(f"no file {path}") from None
+    except OSError as exc:
+        raise FormatError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise FormatError(f"cannot read {path}: not a regular file")
+    if st.st_size > MAX_BYTES:
+        raise FormatError(f"cannot read {path}: larger than {MAX_BYTES} bytes")
+
+
 def read_bytes(path: Path) -> bytes:
     """A regular file's bytes ('-' is stdin), or one clear refusal."""
     import sys
 
     if str(path) == "-":
         return sys.stdin.buffer.read()
+    regular_file(path)
     try:
-        if not stat.S_ISREG(path.stat().st_mode):  # /dev/zero, a folder, a socket...
-            raise FormatError(f"cannot read {path}: not a regular file")
-        if path.stat().st_size > MAX_BYTES:
-            raise FormatError(f"cannot read {path}: larger than {MAX_BYTES} bytes")
         return path.read_bytes()
-    except FileNotFoundError:
-        raise FormatError(f"no file {path}") from None
     except OSError as exc:
         raise FormatError(f"cannot read {path}: {exc.strerror or exc}") from None
 
@@ -81,6 +90,7 @@ def fingerprints(paths: list[Path]) -> list[dict[str, str]]:
         for f in files:
             if str(f) == "-":
                 continue
+            regular_file(f)
             h = hashlib.sha256()
             with open(f, "rb") as fh:
                 for chunk in iter(lambda: fh.read(1 << 20), b""):
