@@ -17,7 +17,7 @@ changing the same claim at once are told instead of overwriting each other (see
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -25,6 +25,7 @@ from typing import IO, Any
 from ledger.core.probability import Probability, parse_probability
 from ledger.ops import changes, outcomes, queries
 from ledger.ops.changes import Done
+from ledger.ops.progress import Progress
 from ledger.store.engine import Store
 
 Clock = Callable[[], date]
@@ -47,10 +48,12 @@ class Ledger:
         clock: Clock = date.today,
         wait: float | None = None,
         check_schema: bool = True,
+        zone: tzinfo = UTC,
     ) -> None:
         self.store = target if isinstance(target, Store) else Store(target, wait=wait)
         self.actor = actor
         self.clock = clock
+        self.zone = zone  # the zone of the clock's days (a report's --as-of day ends there)
         self.warning: str | None = None
         if check_schema:
             from ledger.store.schema import ensure_current
@@ -325,22 +328,23 @@ class Ledger:
 
         return build(
             self.store,
-            Request(as_of=as_of or self.today(), period=period, by=group_by, every=every),
+            Request(as_of=as_of or self.today(), period=period, by=group_by, every=every,
+                    zone=self.zone),
         )
 
     # -- exchange ---------------------------------------------------------------------------
-    def export_jsonl(self, out: IO[str], progress: Callable[[int, int], None] | None = None) -> int:
+    def export_jsonl(self, out: IO[str], progress: Progress = None) -> int:
         from ledger.ops.export import export_jsonl
 
         return export_jsonl(self.store, out, progress)
 
-    def export_csv(self, out: IO[str], progress: Callable[[int, int], None] | None = None) -> int:
+    def export_csv(self, out: IO[str], progress: Progress = None) -> int:
         from ledger.ops.export import export_csv
 
         return export_csv(self.store, out, progress, today=self.today())
 
     def import_jsonl(
-        self, lines: Iterable[str], progress: Callable[[int, int], None] | None = None,
+        self, lines: Iterable[str], progress: Progress = None,
         origin: str | None = None,
     ) -> dict[str, int]:
         """``origin``: the file the lines came from, named in the import's event."""
@@ -353,7 +357,7 @@ class Ledger:
         self, paths: list[Path], fmt: str | None = None, *, dry_run: bool = False,
         who: dict[str, str] | None = None, mapping: dict[str, str] | None = None,
         zone: str | None = None, strict: bool = False, multiple_choice: bool = True,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Progress = None,
     ) -> dict[str, Any]:
         """Import files in any format (``ledger.importers.FORMATS``; None: detect it) and
         return the import's summary."""

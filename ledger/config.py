@@ -10,6 +10,7 @@ The correction window is not here: it is the ledger's own audited setting (``led
 from __future__ import annotations
 
 import os
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -145,3 +146,18 @@ def write(path: Path, key: str, value: str | None) -> None:
     tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
     tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
     os.replace(tmp, path)
+
+
+def zone() -> tzinfo:
+    """The time zone of "today", ``--as-of`` and ``--on`` (``timezone`` / ``LEDGER_TZ``, else
+    the system's): one zone for every command."""
+    name = env("LEDGER_TZ")
+    if not name:
+        return datetime.now().astimezone().tzinfo or UTC
+    from ledger.importers.zones import zone_of
+
+    return zone_of(name)
+
+
+def today() -> date:
+    return datetime.now(zone()).date()

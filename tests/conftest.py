@@ -32,8 +32,13 @@ def _isolated(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("LEDGER_DB", str(tmp_path / "unused-default.db"))
     monkeypatch.setenv("LEDGER_USER", "tester")
     monkeypatch.setenv("LEDGER_QUIET_NETWORK_WARNING", "1")
+    # no one's own configuration file, and one zone for "today" and the text timestamps
+    monkeypatch.setenv("LEDGER_CONFIG", str(tmp_path / "no-such-config.toml"))
+    monkeypatch.setenv("LEDGER_TZ", "UTC")
     for var in ("LEDGER_BUSY_TIMEOUT", "LEDGER_ASSUME_NETWORK_FS", "LEDGER_DEBUG",
-                "LEDGER_PHRASES"):
+                "LEDGER_PHRASES", "LEDGER_PAGER", "LEDGER_SMTP_HOST", "LEDGER_SMTP_PORT",
+                "LEDGER_SMTP_FROM", "LEDGER_SMTP_STARTTLS", "LEDGER_SMTP_USER",
+                "LEDGER_SMTP_PASSWORD", "COLUMNS"):
         monkeypatch.delenv(var, raising=False)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-import sys
 from datetime import date, timedelta
 
 import pytest
@@ -94,7 +93,7 @@ def test_the_calendar_feed_is_rfc5545_with_stable_uids(team, tmp_path):
     team.ok("due", "--format", "ics", "--out", str(tmp_path / "feed.ics"))
     raw = (tmp_path / "feed.ics").read_bytes().decode()  # CliRunner's stdout folds CRLF
     lines = _unfold(raw)
-    assert "BEGIN:VCALENDAR" == lines[0] and "END:VCALENDAR" == lines[-1]
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
     # the same ledger gives the same UIDs tomorrow, and so does a copy of it
     uids = {str(e["UID"]) for e in cal.walk("VEVENT")}
     again = icalendar.Calendar.from_ical(team.ok("due", "--format", "ics").stdout)

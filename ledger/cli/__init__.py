@@ -191,19 +191,28 @@ def root(
     ] = False,
 ) -> None:
     """Global options apply to every command."""
+    from ledger import config
+
     source = ctx.get_parameter_source("db")
+    given = source is not None and source.name != "DEFAULT"
+    config.load(None, team=False)  # the user's file may name the ledger
+    if not given and config.env("LEDGER_DB"):
+        db, given = str(config.env("LEDGER_DB")), True
+    config.load(db)  # ... and the team's file sits beside it
     state = AppState(
         db=db,
-        actor=_actor(as_),
+        actor=_actor(as_ if as_ is not None else config.env("LEDGER_USER")),
         wait=wait,
-        db_given=source is not None and source.name != "DEFAULT",
+        db_given=given,
         pager=not no_pager,
+        clock=config.today,
     )
     ctx.obj = state
     ctx.call_on_close(state.close)
 
 
-from ledger.cli import db as _db  # noqa: E402 - the commands register on `app` above
+from ledger.cli import configure as _configure  # noqa: E402 - commands register on `app`
+from ledger.cli import db as _db  # noqa: E402
 from ledger.cli import exchange as _exchange  # noqa: E402
 from ledger.cli import people as _people  # noqa: E402
 from ledger.cli import record as _record  # noqa: E402
@@ -217,6 +226,7 @@ _report.register(app)
 _exchange.register(app)
 _seed.register(app)
 _people.register(app)
+_configure.register(app)
 app.add_typer(_db.app, name="db")
 
 

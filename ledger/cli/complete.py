@@ -24,7 +24,7 @@ def _values(ctx: Any, column: str, incomplete: str) -> list[str]:
         from ledger.store.engine import Store
         from ledger.store.tables import ANALYST, CLAIM
 
-        table, col = (CLAIM, CLAIM.c.key) if column == "key" else (ANALYST, ANALYST.c.name)
+        _table, col = (CLAIM, CLAIM.c.key) if column == "key" else (ANALYST, ANALYST.c.name)
         store = Store(_target(ctx), wait=0)
         try:
             with store.read() as conn:

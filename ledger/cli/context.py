@@ -31,8 +31,9 @@ class AppState:
     def ledger(self) -> Ledger:
         """The ledger at --db, refused unless it is a ledger at this schema."""
         from ledger.api import Ledger
+        from ledger.config import zone
 
-        lg = Ledger(self.store(), actor=self.actor, clock=self.clock)
+        lg = Ledger(self.store(), actor=self.actor, clock=self.clock, zone=zone())
         if lg.warning:
             typer.echo(f"warning: {lg.warning}", err=True)
         return lg

@@ -49,6 +49,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "merge": ('ledger merge meituan-posts-an-operating-loss-in-q3 meituan-q3-loss',),
     "analyst": ("ledger analyst", "ledger analyst alice --email alice@example.org"),
     "remind": ("ledger remind --dry-run", "ledger remind --within 14d"),
+    "config path": ("ledger config path",),
+    "config get": ("ledger config get", "ledger config get timezone --format json"),
+    "config set": ("ledger config set timezone America/Los_Angeles",
+                   "ledger config set smtp.host smtp.example.org --team"),
 }
 
 

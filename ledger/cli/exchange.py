@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from ledger.cli import options as o
+from ledger.cli.progress import progress_bar
 from ledger.cli.render import done, emit_json, resolve_out, write_output
-
-
-def progress_bar(label: str) -> Callable[[int, int], None] | None:
-    """A one-line bar on stderr when it is a terminal; nothing when piped."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(n: int, total: int) -> None:
-        width = 30
-        frac = n / total if total else 1.0
-        end = "\n" if n >= total else ""
-        sys.stderr.write(f"\r{label} [{'#' * int(frac * width):<{width}}] {n}/{total}{end}")
-        sys.stderr.flush()
-
-    return show
 
 
 def export(
@@ -43,7 +28,12 @@ def export(
         writer(sys.stdout)
         return
     path = resolve_out(out, f"ledger.{fmt}")
-    n = write_output(path, lambda fh: writer(fh, progress_bar("exporting")), force=force)
+    bar = progress_bar("exporting")
+    try:
+        n = write_output(path, lambda fh: writer(fh, bar), force=force)
+    finally:
+        if bar is not None:
+            bar.close()
     done(f"wrote {n} {'lines' if fmt == 'jsonl' else 'claims'} to {path}")
 
 
@@ -97,10 +87,15 @@ def import_(
     Metaculus, Good Judgment Project, iqisa, any CSV). All or nothing; importing the same
     file again changes nothing, and a newer export adds only what is new."""
     lg = ctx.obj.ledger()
-    summary = lg.import_files(
-        files, fmt, dry_run=dry_run, who=_pairs(who or [], "--who"),
-        mapping=_pairs(mapping or [], "--map"), zone=tz, strict=strict,
-        multiple_choice=not refuse_mc, progress=progress_bar("importing"))
+    bar = progress_bar("importing")
+    try:
+        summary = lg.import_files(
+            files, fmt, dry_run=dry_run, who=_pairs(who or [], "--who"),
+            mapping=_pairs(mapping or [], "--map"), zone=tz, strict=strict,
+            multiple_choice=not refuse_mc, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
     if out_fmt == "json":
         emit_json(summary)
         return

@@ -293,8 +293,8 @@ def edit(
     fields = {k: v for k, v in given.items() if v is not None}
     _report(
         ctx.obj.ledger().edit(
-            claim, fields=fields, add_tags=tag or [], remove_tags=untag or [], if_version=if_version,
-            revise=revise,
+            claim, fields=fields, add_tags=tag or [], remove_tags=untag or [],
+            if_version=if_version, revise=revise,
         ),
         "edited",
     )

@@ -44,7 +44,7 @@ def cell(value: Any, width: int | None = None) -> str:
     elif isinstance(value, (list, tuple)):
         text = ", ".join(cell(v) for v in value)
     elif isinstance(value, datetime):
-        text = value.strftime("%Y-%m-%d %H:%M:%S")
+        text = local_time(value)
     elif isinstance(value, date):
         text = value.isoformat()
     else:
@@ -52,6 +52,16 @@ def cell(value: Any, width: int | None = None) -> str:
     if width and len(text) > width:
         return text[: width - 1] + "…"
     return text
+
+
+def local_time(value: datetime, seconds: bool = True) -> str:
+    """An instant as people read it: in the configured zone (``LEDGER_TZ``, else the
+    system's), with its offset. JSON and CSV keep UTC."""
+    from ledger.config import zone
+
+    at = value.astimezone(zone())
+    return at.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M") + at.strftime(
+        " %z")[:-2] + ":" + at.strftime("%z")[-2:]
 
 
 def csv_text(rows: Sequence[Row], cols: Sequence[str]) -> str:
@@ -143,7 +153,9 @@ def page(text: str) -> None:
     import shlex
     import subprocess
 
-    command = os.environ.get("LEDGER_PAGER") or os.environ.get("PAGER") or "less -FRX"
+    from ledger.config import env
+
+    command = env("LEDGER_PAGER") or os.environ.get("PAGER") or "less -FRX"
     try:
         subprocess.run(shlex.split(command), input=text + "\n", text=True, check=False)
     except (OSError, ValueError):  # no such pager: print as if there were none

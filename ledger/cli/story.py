@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Callable
 from typing import Any
 
-from ledger.cli.render import Columns, csv_text, fitted, grid, terminal_width
+from ledger.cli.render import Columns, csv_text, fitted, grid, local_time, terminal_width
 
 BASIS = {"stated": "stated in the text", "inferred": "inferred from the wording",
          "assigned": "assigned by the recorder"}
@@ -23,7 +23,7 @@ def _header(s: dict[str, Any], wrap: Callable[[str], str]) -> list[str]:
         lines.append(wrap(f"Quote: \u201c{s['quote']}\u201d"))
     src = s["source"]
     if src:
-        when = (src["published_at"].strftime("%Y-%m-%d %H:%M UTC") if src["published_at"]
+        when = (local_time(src["published_at"], seconds=False) if src["published_at"]
                 else src["published_on"])
         by = f" by {', '.join(src['authors'])}" if src["authors"] else ""
         lines.append(wrap(f"Source: {src['title']} ({src['outlet'] or 'no outlet'}{by}, {when})"
@@ -39,7 +39,8 @@ def _header(s: dict[str, Any], wrap: Callable[[str], str]) -> list[str]:
                 "stays on the scorecard]" if s["withdrawal_late"] else "")
         lines.append(wrap(f"Withdrawn {s['withdrawn_on']}"
                           + (f": {s['withdrawn_note']}" if s["withdrawn_note"] else "") + late))
-    lines.append(wrap(f"Recorded by {s['recorded_by']} at {s['recorded_at']:%Y-%m-%d %H:%M} UTC; "
+    lines.append(wrap(f"Recorded by {s['recorded_by']} at "
+                      f"{local_time(s['recorded_at'], seconds=False)}; "
                       f"version {s['version']}"))
     return lines
 

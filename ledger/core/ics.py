@@ -58,6 +58,7 @@ def feed(rows: Iterable[Mapping[str, Any]], *, ledger_id: str, now: datetime,
             what.append(f"Criteria: {r['criteria']}")
         if r.get("probability") is not None:
             what.append(f"The author's latest probability: {r['probability']:g}.")
+        flag = "[overdue] " if status == "overdue" else ""
         what.append(f"Resolve it: ledger resolve {key} true|false|ambiguous|annulled "
                     "--on DATE --note \"...\"")
         lines += [
@@ -66,7 +67,7 @@ def feed(rows: Iterable[Mapping[str, Any]], *, ledger_id: str, now: datetime,
             f"DTSTAMP:{_stamp(now)}",
             f"DTSTART;VALUE=DATE:{due.strftime('%Y%m%d')}",
             f"DTEND;VALUE=DATE:{(due + timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{escape(('[overdue] ' if status == 'overdue' else '') + str(r['statement']))}",
+            f"SUMMARY:{escape(flag + str(r['statement']))}",
             f"DESCRIPTION:{escape(chr(10).join(what))}",
             f"CATEGORIES:{escape(status)}",
             "TRANSP:TRANSPARENT",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -100,7 +99,9 @@ def _table(override: str | None) -> dict[str, Phrase]:
 
 def phrase_table() -> dict[str, Phrase]:
     """Every phrase entry, the team's file (LEDGER_PHRASES) over the built-in one."""
-    return _table(os.environ.get("LEDGER_PHRASES") or None)
+    from ledger.config import env
+
+    return _table(env("LEDGER_PHRASES") or None)
 
 
 def lookup() -> dict[str, Phrase]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
@@ -161,7 +162,8 @@ class Batch:
 
     # --- the records ------------------------------------------------------------------------
 
-    def records(self) -> list[Labelled]:
+    def records(self, progress: Callable[[int, int, str], None] | None = None
+                ) -> list[Labelled]:
         """The export records this batch stands for, each checked as the JSONL import checks
         its lines; the first broken rule refuses the file, naming the row."""
         out: list[Labelled] = []
@@ -244,6 +246,8 @@ class Batch:
             out.append(("analysts", {"type": "analyst", "name": name, "affiliation": None,
                                      "created_at": at}))
         out += sources + claims + forecasts + evidence + resolutions
-        for label, rec in out:
+        for n, (label, rec) in enumerate(out, 1):
             check_record(label, rec, today=self.opts.today)
+            if progress is not None and (n % 2000 == 0 or n == len(out)):
+                progress(n, len(out), "checking")
         return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from typing import IO, Any
 
@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 from ledger.core import hindsight, rules
 from ledger.core.jsonenc import canonical, csv_cell
 from ledger.ops.lookup import names as analyst_names
+from ledger.ops.progress import Progress, tick
 from ledger.ops.records import FORMAT_VERSION, Record
 from ledger.store.engine import Store
 from ledger.store.settings import grace_days
@@ -39,8 +40,6 @@ from ledger.store.tables import (
     SOURCE,
     SOURCE_AUTHOR,
 )
-
-Progress = Callable[[int, int], None] | None
 
 
 def _grouped(conn: Connection, table: Table, *order: Any) -> dict[int, list[dict[str, Any]]]:
@@ -161,8 +160,7 @@ def export_jsonl(store: Store, out: IO[str], progress: Progress = None) -> int:
         n += 1
         if progress and rec["type"] == "claim":
             done += 1
-            if done % 2000 == 0 or done == total:
-                progress(done, total)
+            tick(progress, done, total, "claims")
     return n
 
 

@@ -7,7 +7,7 @@ already recorded). One step per entity, over one ``State``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from ledger.errors import RuleViolation
 from ledger.ops import import_outcomes, refresh
 from ledger.ops.existing import existing_claim, existing_source, same_or_fail
 from ledger.ops.import_state import State, first_free_id
+from ledger.ops.progress import Progress, tick
 from ledger.ops.records import ImportFileError, Labelled, Record, read_records, refuse
 from ledger.store import audit
 from ledger.store.audit import clock
@@ -35,14 +36,12 @@ from ledger.store.tables import (
     insert_id,
 )
 
-Progress = Callable[[int, int], None] | None
-
 
 def import_jsonl(store: Store, actor: str, lines: Iterable[str], *, today: date,
                  progress: Progress = None, origin: str | None = None) -> dict[str, int]:
     """Load an export into this ledger: all or nothing; rows already present are skipped."""
-    return import_records(store, actor, read_records(lines, today=today), progress=progress,
-                          origin=origin)
+    return import_records(store, actor, read_records(lines, today=today, progress=progress),
+                          progress=progress, origin=origin)
 
 
 class _DryRun(Exception):
@@ -82,7 +81,7 @@ def _import(conn: Connection, store: Store, actor: str, records: list[Labelled],
     _sources(st)
     _claims(st, progress)
     known = _known_on(st)
-    _forecasts(st, known)
+    _forecasts(st, known, progress)
     import_outcomes.evidence(st)
     import_outcomes.resolutions(st)
     import_outcomes.settings(st)
@@ -145,8 +144,7 @@ def _claims(st: State, progress: Progress) -> None:
     next_id = first_free_id(st.conn, CLAIM)
     total = sum(1 for _ in st.of("claim"))
     for done, (no, r) in enumerate(st.of("claim"), 1):
-        if progress and (done % 5000 == 0 or done == total):
-            progress(done, total)
+        tick(progress, done, total, "writing claims")
         if r["key"] in st.claim_ids:
             raise ImportFileError(f"{no}: claim {r['key']!r} appears twice in the file")
         if r["key"] in existing:
@@ -220,7 +218,8 @@ def _check_forecast(no: str, r: Record, st: State,
         raise refuse(no, r, exc) from None
 
 
-def _forecasts(st: State, known: dict[str, list[tuple[datetime, date]]]) -> None:
+def _forecasts(st: State, known: dict[str, list[tuple[datetime, date]]],
+               progress: Progress = None) -> None:
     rows: list[dict[str, Any]] = []
     next_id = first_free_id(st.conn, FORECAST)
     # a multiset: two identical forecasts entered twice are two forecasts, and importing the
@@ -232,7 +231,9 @@ def _forecasts(st: State, known: dict[str, list[tuple[datetime, date]]]) -> None
                    FORECAST.c.probability)
             .where(FORECAST.c.claim_id.in_(st.old_claim_ids())).order_by(FORECAST.c.id)):
         have[tuple(sig)].append((fid, p))
-    for no, r in st.of("forecast"):
+    total = sum(1 for _ in st.of("forecast")) if progress else 0
+    for done, (no, r) in enumerate(st.of("forecast"), 1):
+        tick(progress, done, total, "writing forecasts")
         cid = st.claim_of(no, r)
         _check_forecast(no, r, st, known)
         row = {"claim_id": cid, "analyst_id": st.who(r["by"], no), "made_on": r["made_on"],

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,10 +18,10 @@ from typing import Any
 from ledger.importers import Options, detect, load
 from ledger.importers.reading import read_bytes
 from ledger.ops.importer import import_records
+from ledger.ops.progress import Progress
 from ledger.ops.records import read_records
 from ledger.store.engine import Store
 
-Progress = Callable[[int, int], None] | None
 ADDED = {"analyst": "analysts", "source": "sources", "claim": "claims", "forecast": "forecasts",
          "evidence": "evidence", "resolution": "resolutions", "setting": "settings",
          "alias": "aliases", "reminder": "reminders"}
@@ -57,14 +56,16 @@ def run(store: Store, actor: str, req: Request, *, today: date,
             raise LedgerError(f"cannot read {req.paths[0]}: not UTF-8 (byte {exc.start})") \
                 from None
         lines = text.splitlines()
-        records = read_records(lines, today=today)
+        records = read_records(lines, today=today, progress=progress)
         rows = len(records)
         name = "<stdin>" if str(req.paths[0]) == "-" else str(req.paths[0].resolve())
         files = [{"path": name, "sha256": hashlib.sha256(data).hexdigest()}]
         history, weak = False, frozenset[str]()
     else:
+        if progress is not None:
+            progress(0, 1, "reading")
         batch = load(fmt, req.paths, req.opts)
-        records = batch.records()
+        records = batch.records(progress)
         skipped, warnings, rows = batch.skipped, batch.warnings, batch.rows
         files, history, weak = batch.files, True, frozenset(batch.weak)
     origin = {"format": fmt, "files": files, "file": files[0]["path"] if files else None}

@@ -182,10 +182,16 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def read_records(lines: Iterable[str], *, today: date) -> list[Labelled]:
+def read_records(lines: Iterable[str], *, today: date,
+                 progress: Callable[[int, int, str], None] | None = None) -> list[Labelled]:
     """Parse, type and check every line; the first bad line stops everything."""
     out: list[Labelled] = []
+    if progress is not None and not isinstance(lines, list):
+        lines = list(lines)
+    total = len(lines) if isinstance(lines, list) else 0
     for no, raw in enumerate(lines, 1):
+        if progress is not None and (no % 2000 == 0 or no == total):
+            progress(no, total, "reading")
         raw = raw.strip()
         if not raw:
             continue

@@ -11,7 +11,6 @@ password is never stored in the ledger.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -58,10 +57,10 @@ def set_email(store: Store, actor: str, name: str, email: str | None) -> Done:
 def analysts(store: Store) -> list[dict[str, Any]]:
     """Every analyst with their address and how many claims and forecasts they have."""
     with store.read() as conn:
-        claims = dict(conn.execute(select(CLAIM.c.author_id, func.count()).group_by(
-            CLAIM.c.author_id)).all())
-        forecasts = dict(conn.execute(select(FORECAST.c.analyst_id, func.count()).group_by(
-            FORECAST.c.analyst_id)).all())
+        claims: dict[int, int] = dict(conn.execute(
+            select(CLAIM.c.author_id, func.count()).group_by(CLAIM.c.author_id)).all())
+        forecasts: dict[int, int] = dict(conn.execute(
+            select(FORECAST.c.analyst_id, func.count()).group_by(FORECAST.c.analyst_id)).all())
         return [{"id": a["id"], "name": a["name"], "email": a["email"],
                  "affiliation": a["affiliation"],
                  "claims": int(claims.get(a["id"], 0)),
@@ -80,21 +79,25 @@ class SmtpSettings:
 
     @classmethod
     def from_env(cls) -> SmtpSettings:
-        env = os.environ
-        host, sender = env.get("LEDGER_SMTP_HOST", ""), env.get("LEDGER_SMTP_FROM", "")
+        from ledger.config import env as setting
+
+        def get(name: str) -> str:
+            return setting(name) or ""
+
+        host, sender = get("LEDGER_SMTP_HOST"), get("LEDGER_SMTP_FROM")
         if not host.strip() or not sender.strip():
             raise UsageError("reminders need an SMTP server: set LEDGER_SMTP_HOST and "
                              "LEDGER_SMTP_FROM (and LEDGER_SMTP_PORT, LEDGER_SMTP_STARTTLS, "
                              "LEDGER_SMTP_USER, LEDGER_SMTP_PASSWORD as your server needs)")
-        starttls = env.get("LEDGER_SMTP_STARTTLS", "").strip().lower() in ("1", "true", "yes")
+        starttls = get("LEDGER_SMTP_STARTTLS").strip().lower() in ("1", "true", "yes")
         try:
-            port = int(env.get("LEDGER_SMTP_PORT") or (587 if starttls else 25))
+            port = int(get("LEDGER_SMTP_PORT") or (587 if starttls else 25))
         except ValueError:
             raise UsageError("LEDGER_SMTP_PORT must be a port number") from None
         if not 0 < port < 65536:
             raise UsageError("LEDGER_SMTP_PORT must be a port number")
         return cls(host.strip(), port, check_email(sender), starttls,
-                   env.get("LEDGER_SMTP_USER") or None, env.get("LEDGER_SMTP_PASSWORD") or None)
+                   get("LEDGER_SMTP_USER") or None, get("LEDGER_SMTP_PASSWORD") or None)
 
 
 @dataclass

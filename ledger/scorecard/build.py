@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from itertools import pairwise
 from typing import Any
 
@@ -33,11 +33,13 @@ class Request:
     period: Period | None = None
     by: str = "author"
     every: str | None = None
+    #: the zone whose day ``as_of`` is: the scorecard holds what was recorded by its end there
+    zone: tzinfo = UTC
 
 
 def window(req: Request, period: Period | None = None, grace: int = 2) -> query.Window:
     p = period or req.period
-    as_of_ts = datetime.combine(req.as_of, time.max, tzinfo=UTC)
+    as_of_ts = datetime.combine(req.as_of, time.max, tzinfo=req.zone).astimezone(UTC)
     start = p.start if p else date(1, 1, 1)
     end = min(p.end, req.as_of) if p else req.as_of
     return query.Window(as_of_ts, start, end, grace)

@@ -61,7 +61,9 @@ def mask(url: str) -> str:
 
 def wait_budget(network: bool) -> float:
     """Seconds a writer waits for the lock: ``LEDGER_BUSY_TIMEOUT`` or 10 s (30 s on a share)."""
-    raw = os.environ.get("LEDGER_BUSY_TIMEOUT")
+    from ledger.config import env
+
+    raw = env("LEDGER_BUSY_TIMEOUT")
     if raw:
         try:
             value = float(raw)
