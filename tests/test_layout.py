@@ -74,3 +74,15 @@ def test_no_orm_and_no_sql_in_the_cli():
         if name.startswith("ledger.cli"):
             assert not any(str(m).startswith(("sqlalchemy", "ledger.store.tables"))
                            for m in imported), name
+
+
+def test_every_package_is_installed():
+    """A package missing from pyproject's list works in the editable checkout and fails in a
+    real install (`pip install .`): every folder of ledger/ with an __init__.py is listed."""
+    import tomllib
+
+    root = PACKAGE.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "packages"])
+    found = {".".join(p.parent.relative_to(root).parts) for p in PACKAGE.rglob("__init__.py")}
+    assert found <= listed, sorted(found - listed)
