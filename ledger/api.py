@@ -315,14 +315,9 @@ class Ledger:
     def sources(self) -> list[dict[str, Any]]:
         return queries.list_sources(self.store)
 
-    def report(
-        self,
-        *,
-        as_of: date | None = None,
-        period: Any = None,
-        group_by: str = "author",
-        every: str | None = None,
-    ) -> dict[str, Any]:
+    def report(self, *, as_of: date | None = None, period: Any = None,
+               group_by: str = "author", every: str | None = None,
+               progress: Progress = None) -> dict[str, Any]:
         """The scorecard as plain data (the ``--format json`` contract)."""
         from ledger.scorecard.build import Request, build
 
@@ -330,6 +325,7 @@ class Ledger:
             self.store,
             Request(as_of=as_of or self.today(), period=period, by=group_by, every=every,
                     zone=self.zone),
+            progress,
         )
 
     # -- exchange ---------------------------------------------------------------------------
@@ -343,10 +339,8 @@ class Ledger:
 
         return export_csv(self.store, out, progress, today=self.today())
 
-    def import_jsonl(
-        self, lines: Iterable[str], progress: Progress = None,
-        origin: str | None = None,
-    ) -> dict[str, int]:
+    def import_jsonl(self, lines: Iterable[str], progress: Progress = None,
+                     origin: str | None = None) -> dict[str, int]:
         """``origin``: the file the lines came from, named in the import's event."""
         from ledger.ops.importer import import_jsonl
 

@@ -95,7 +95,7 @@ CASES = [
     ("unknown format", ["list", "--format", "xml"], 2, "xml"),
     ("show unknown", ["show", "nope"], 1, "no claim 'nope'"),
     ("log unknown claim", ["log", "nope"], 1, "no claim"),
-    ("due bad window", ["due", "--within", "soon"], 2, "cannot read date"),
+    ("due bad window", ["due", "--within", "soon"], 2, "cannot read the window"),
     ("import missing file", ["import", "missing.jsonl"], 1, "no file"),
     ("import bad json", ["import", "bad-json.jsonl"], 1, "line 2: not valid JSON"),
     ("import bad probability", ["import", "bad-prob.jsonl"], 1, "probability 1.7 is outside [0, 1]"),

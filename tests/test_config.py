@@ -92,3 +92,13 @@ def test_text_shows_times_in_the_zone_with_their_offset(ledger, monkeypatch):
     assert "-12:00" in ledger.ok("show", "c").stdout
     assert "-12:00" in ledger.ok("log").stdout
     assert ledger.json("show", "c")["recorded_at"].endswith("+00:00")  # JSON stays UTC
+
+
+def test_config_get_validates_against_its_documented_schema(ledger, mine):
+    from test_json_vocabulary import check, schemas
+
+    ledger.ok("config", "set", "smtp.password", "hunter2")
+    rows = ledger.json("config", "get")
+    for row in rows:
+        check(row, schemas()["config-setting"])
+    assert {r["key"]: r["value"] for r in rows}["smtp.password"] == "(set)"

@@ -191,8 +191,9 @@ def test_help_shows_the_examples(ledger):
     assert "Examples:\n    ledger due --by alice --week" in out
 
 
-def _on_a_terminal(lg: Ledger, *args: str, env: dict[str, str]) -> str:
-    """Run the real CLI with stdout on a pseudo-terminal 20 lines high; what it showed."""
+def _on_a_terminal(lg: Ledger, *args: str, env: dict[str, str], stream: str = "stdout") -> str:
+    """Run the real CLI with stdout (or stderr) on a pseudo-terminal 20 lines high; what it
+    showed there."""
     import pty
     import select
     import struct
@@ -204,8 +205,10 @@ def _on_a_terminal(lg: Ledger, *args: str, env: dict[str, str]) -> str:
     full = {**os.environ, **env, "LEDGER_DB": lg.target}
     full.pop("COLUMNS", None)
     full.pop("LINES", None)
-    proc = subprocess.Popen([ledger_exe(), *args], stdout=child, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, env=full)
+    streams = ({"stdout": child, "stderr": subprocess.DEVNULL} if stream == "stdout"
+               else {"stdout": subprocess.DEVNULL, "stderr": child})
+    proc = subprocess.Popen([ledger_exe(), *args], stdin=subprocess.DEVNULL, env=full,
+                            **streams)
     os.close(child)
     out = b""
     while True:
@@ -236,3 +239,33 @@ def test_long_output_goes_through_the_pager_on_a_terminal_only(ledger):
     assert "PAGED:" not in short
     piped = ledger.ok("list", env={"LEDGER_PAGER": "sed s/^/PAGED:/"}).stdout
     assert "PAGED:" not in piped
+
+
+def test_a_long_import_shows_each_phase_on_a_terminal_and_nothing_in_a_pipe(ledger, tmp_path):
+    import json
+
+    at = "2025-01-01T09:00:00.000000+00:00"
+    lines = [json.dumps({"type": "ledger", "format": 1}),
+             json.dumps({"type": "analyst", "name": "ana", "affiliation": None,
+                         "created_at": at})]
+    for i in range(2500):
+        lines.append(json.dumps({
+            "type": "claim", "key": f"k{i}", "statement": f"Claim {i}", "quote": None,
+            "source": None, "author": "ana", "subject": None, "tags": [],
+            "made_on": "2025-01-01", "due_on": "2025-06-01", "due_basis": "stated",
+            "due_note": None, "criteria": None, "withdrawn_on": None, "withdrawn_note": None,
+            "recorded_by": "ana", "recorded_at": at, "version": 1}))
+        lines.append(json.dumps({
+            "type": "forecast", "id": f"k{i}#f1", "claim": f"k{i}", "by": "ana",
+            "made_on": "2025-01-01", "probability": 0.5, "given": "0.5", "mapped": False,
+            "phrase": None, "band": None, "vague": False, "note": None, "recorded_by": "ana",
+            "recorded_at": at}))
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    shown = _on_a_terminal(ledger, "import", str(path), env={}, stream="stderr")
+    for phase in ("importing: reading", "importing: writing claims",
+                  "importing: writing forecasts"):
+        assert phase in shown, shown[-500:]
+    assert len(ledger.json("list")) == 2500
+    piped = ledger.ok("import", str(path))  # CliRunner: stderr is not a terminal
+    assert "reading" not in piped.stderr and "nothing new" in piped.stderr

@@ -19,19 +19,9 @@ def _target(ctx: Any) -> str:
 
 def _values(ctx: Any, column: str, incomplete: str) -> list[str]:
     try:
-        from sqlalchemy import select
+        from ledger.ops.lookup import starting_with
 
-        from ledger.store.engine import Store
-        from ledger.store.tables import ANALYST, CLAIM
-
-        _table, col = (CLAIM, CLAIM.c.key) if column == "key" else (ANALYST, ANALYST.c.name)
-        store = Store(_target(ctx), wait=0)
-        try:
-            with store.read() as conn:
-                q = select(col).where(col.like(f"{incomplete}%")).order_by(col).limit(200)
-                return [str(v) for (v,) in conn.execute(q)]
-        finally:
-            store.dispose()
+        return starting_with(_target(ctx), column, incomplete)
     except Exception:  # completion never fails a command line
         return []
 

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ledger.cli import options as o
 from ledger.cli.render import done, emit_json
 
 app = typer.Typer(help="Show and change settings: your file, and the team's ledger.toml.",
@@ -43,7 +44,7 @@ def get(
     ctx: typer.Context,
     key: Annotated[Optional[str], typer.Argument(
         metavar="[KEY]", show_default=False, help="One setting (default: all of them).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: o.TextOrJson = "text",
 ) -> None:
     """Each setting's value and where it comes from (environment, a file, or the default)."""
     from ledger import config
@@ -71,7 +72,8 @@ def get(
 @app.command("set")
 def set_(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(metavar="KEY", show_default=False)],
+    key: Annotated[str, typer.Argument(
+        metavar="KEY", show_default=False, help="timezone, smtp.host, ... (see `config get`).")],
     value: Annotated[Optional[str], typer.Argument(
         metavar="[VALUE]", show_default=False, help="Omit it to remove the setting.")] = None,
     team: Team = False,

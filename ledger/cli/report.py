@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Optional
@@ -64,9 +65,11 @@ def report(
     lg = ctx.obj.ledger()
     day = as_of or lg.today()
     per = parse_period(period, today=day) if period else None
-    data = lg.report(
-        as_of=day, period=per, group_by=group_by.value, every=every.value if every else None
-    )
+    from ledger.cli.progress import progress_bar
+
+    with progress_bar("scoring") or nullcontext() as bar:
+        data = lg.report(as_of=day, period=per, group_by=group_by.value,
+                         every=every.value if every else None, progress=bar)
     text = render(data, fmt)
     if out is None:
         sys.stdout.write(text)

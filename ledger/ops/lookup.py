@@ -110,3 +110,18 @@ def analyst_ids(conn: Connection, name: str) -> list[int]:
     close += [n for n in known.values() if name.casefold() in n.casefold() and n not in close]
     hint = f"; did you mean {', '.join(close[:3])}?" if close else ""
     raise NotFound(f"no analyst named {name!r}{hint}")
+
+
+def starting_with(target: str, column: str, prefix: str, limit: int = 200) -> list[str]:
+    """Claim keys (``column="key"``) or analyst names that start with ``prefix``: for shell
+    completion, so it opens the ledger for one short read and never waits for a lock."""
+    from ledger.store.engine import Store
+
+    col = CLAIM.c.key if column == "key" else ANALYST.c.name
+    store = Store(target, wait=0)
+    try:
+        with store.read() as conn:
+            q = select(col).where(col.like(f"{prefix}%")).order_by(col).limit(limit)
+            return [str(v) for (v,) in conn.execute(q)]
+    finally:
+        store.dispose()

@@ -15,6 +15,7 @@ from typing import Any
 
 from ledger.core import scoring as sc
 from ledger.core.stats import wilson
+from ledger.ops.progress import Progress
 from ledger.scorecard import query
 from ledger.scorecard.contested import ContestedRow, contested
 from ledger.scorecard.periods import Period, steps
@@ -184,8 +185,10 @@ def _comparisons(
     return out
 
 
-def build(store: Store, req: Request) -> dict[str, Any]:
-    """The whole scorecard as plain data."""
+def build(store: Store, req: Request, progress: Progress = None) -> dict[str, Any]:
+    """The whole scorecard as plain data; ``progress`` hears each phase."""
+    if progress is not None:
+        progress(0, 1, "scoring")
     with store.read() as conn:
         grace = settings.grace_days(conn, window(req).as_of)
         win = window(req, grace=grace)
@@ -198,11 +201,16 @@ def build(store: Store, req: Request) -> dict[str, Any]:
                 overall: Fetched = _fetch(conn, win, None)
             else:  # the groups partition the pairs
                 overall = (_as_all(rows), _as_all(pairs), _as_all(counts))
+        if progress is not None:
+            progress(1, 1, "scoring")
         trend: list[tuple[Any, ...]] = []
         if req.every:
             rng = query.known_range(conn, win)
             if rng is not None and max(rng[0], win.start) <= min(rng[1], win.end):
-                for per in steps(max(rng[0], win.start), min(rng[1], win.end), req.every):
+                periods = list(steps(max(rng[0], win.start), min(rng[1], win.end), req.every))
+                for n, per in enumerate(periods, 1):
+                    if progress is not None:
+                        progress(n, len(periods), "trend")
                     w2 = window(req, per, grace)
                     with query.segments(conn, w2):
                         trend.append((per, *_fetch(conn, w2, req.by),
