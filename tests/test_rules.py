@@ -73,6 +73,8 @@ def populate(lg: Ledger) -> None:
     lg.ok("add", "Open claim", "--made", "2015-02-20", "--due", "2030", "--key", "open")
     lg.ok("add", "Resolved claim", "--made", "2015-02-20", "--due", "2015-12-31", "--key", "res",
           "--prob", "0.6")
+    # another analyst's forecast: a new made date takes only the author's first one with it
+    lg.ok("forecast", "res", "0.4", "--by", "bob", "--on", "2015-02-25")
     lg.ok("resolve", "res", "true", "--on", "2016-01-01")
     lg.ok("add", "No forecast", "--made", "2015-02-20", "--due", "2015-12-31", "--key", "bare")
     lg.ok("resolve", "bare", "false", "--on", "2016-01-01")
