@@ -255,3 +255,34 @@ def test_auc_matches_sklearn(case):
     p, y, _ = case
     assume(len(set(y)) >= 2)
     assert rm.auc(p, y) == pytest.approx(roc_auc_score(y, p), rel=1e-12)
+
+
+def _sign_flip_by_enumeration(d: list[float]) -> float:
+    """The definition, pattern by pattern (2^n): what the fast method must equal."""
+    from itertools import product
+
+    observed = sum(d)
+    gamma = max(abs(observed), max(abs(x) for x in d)) * 2.220446049250313e-14
+    low = high = 0
+    for signs in product((1, -1), repeat=len(d)):
+        total = sum(s * x for s, x in zip(signs, d, strict=True))
+        low += total <= observed + gamma
+        high += total >= observed - gamma
+    return min(1.0, 2.0 * min(low, high) / 2 ** len(d))
+
+
+@given(st.lists(st.one_of(st.floats(-1, 1), st.sampled_from([-0.5, -0.25, 0.0, 0.25, 0.5])),
+                min_size=1, max_size=12))
+@settings(max_examples=150, deadline=None)
+def test_the_fast_sign_flip_p_equals_enumerating_every_pattern(d):
+    """Ties included: differences on a grid (0.25 steps) make many patterns sum alike."""
+    assert sc.sign_flip_p(d) == pytest.approx(_sign_flip_by_enumeration(d), abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_fast_sign_flip_p_matches_scipy_at_twenty_claims(seed):
+    rng = np.random.default_rng(seed)
+    d = rng.uniform(-0.5, 0.5, 20) + (0.1 if seed == 3 else 0.0)
+    perm = sst.permutation_test((d,), np.mean, permutation_type="samples",
+                                n_resamples=np.inf, alternative="two-sided", batch=2**16)
+    assert sc.sign_flip_p(list(d)) == pytest.approx(perm.pvalue, rel=1e-9)

@@ -15,7 +15,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import product
 
 from ledger.core.stats import t_ppf, t_two_sided_p, wilson
 
@@ -285,20 +284,41 @@ def paired_comparison(a: Sequence[float], b: Sequence[float], exact_up_to: int =
 
 
 def sign_flip_p(d: Sequence[float]) -> float:
-    """Exact two-sided p of the mean difference under random sign flips (2^n patterns).
+    """Exact two-sided p of the mean difference under random sign flips, as scipy's
+    ``permutation_test`` gives it: twice the smaller tail of all 2^n sign patterns, ties within
+    a relative 100 machine epsilons counted as extreme.
 
-    Two-sided as scipy's ``permutation_test``: twice the smaller tail, ties within a relative
-    100 machine epsilons counted as extreme.
+    Exact without enumerating the 2^n patterns: the sums of each half's 2^(n/2) patterns are
+    sorted, and the pairs whose total lies in each tail are counted by two pointers
+    (meet in the middle), so n = 20 costs about 2,000 steps instead of 20 million.
     """
     n = len(d)
     observed = sum(d)
-    gamma = abs(observed) * 2.220446049250313e-14
-    low = high = 0
-    for signs in product((1, -1), repeat=n):
-        total = sum(s * x for s, x in zip(signs, d, strict=False))
-        low += total <= observed + gamma
-        high += total >= observed - gamma
+    gamma = max(abs(observed), max((abs(x) for x in d), default=0.0)) * 2.220446049250313e-14
+    left = _pattern_sums(d[: n // 2])
+    right = _pattern_sums(d[n // 2:])
+    low = _pairs_at_most(left, right, observed + gamma)
+    high = 2**n - _pairs_at_most(left, right, observed - gamma, strict=True)
     return min(1.0, 2.0 * min(low, high) / 2**n)
+
+
+def _pattern_sums(xs: Sequence[float]) -> list[float]:
+    """Every signed sum of ``xs`` (all 2^len patterns), sorted."""
+    sums = [0.0]
+    for x in xs:
+        sums = [t + x for t in sums] + [t - x for t in sums]
+    sums.sort()
+    return sums
+
+
+def _pairs_at_most(a: list[float], b: list[float], limit: float, strict: bool = False) -> int:
+    """How many (x, y) from sorted ``a`` and ``b`` have x + y <= limit (< with ``strict``)."""
+    count, j = 0, len(b)
+    for x in a:  # ascending x: the count of fitting y only shrinks
+        while j and (x + b[j - 1] >= limit if strict else x + b[j - 1] > limit):
+            j -= 1
+        count += j
+    return count
 
 
 def relative_to_median(scores: dict[str, float]) -> dict[str, float]:
