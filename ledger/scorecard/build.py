@@ -46,10 +46,12 @@ def window(req: Request, period: Period | None = None, grace: int = 2) -> query.
     return query.Window(as_of_ts, start, end, grace)
 
 
-def _num(x: float | None, nd: int = 10) -> float | None:
+def _num(x: float | None) -> float | None:
+    """A score for the JSON contract: full precision (rounding is for display), and no NaN
+    or infinity, which JSON cannot carry."""
     if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))):
         return None
-    return round(x, nd)
+    return float(x)
 
 
 def _n(x: float) -> int | float:

@@ -66,8 +66,9 @@ def reliability_svg(group: dict[str, Any], caption: str) -> str:
     if bins:
         x = [b["mean_forecast"] for b in bins]
         y = [b["observed"] for b in bins]
-        lo = [b["observed"] - b["ci95"][0] for b in bins]
-        hi = [b["ci95"][1] - b["observed"] for b in bins]
+        # an interval's end can sit a rounding error past its centre: never a negative bar
+        lo = [max(0.0, b["observed"] - b["ci95"][0]) for b in bins]
+        hi = [max(0.0, b["ci95"][1] - b["observed"]) for b in bins]
         ax.errorbar(x, y, yerr=[lo, hi], fmt="o", color="#1f5fa8", ecolor="#7aa6d6",
                     capsize=3, label="observed, 95% Wilson interval")
         for xi, yi, b in zip(x, y, bins, strict=False):
@@ -101,8 +102,8 @@ def trend_svg(report: dict[str, Any]) -> str:
     if points:
         xs = list(range(len(points)))
         ys = [g["brier"] for _, g in points]
-        lo = [g["brier"] - (g["brier_ci95"] or [g["brier"]])[0] for _, g in points]
-        hi = [(g["brier_ci95"] or [0, g["brier"]])[1] - g["brier"] for _, g in points]
+        lo = [max(0.0, g["brier"] - (g["brier_ci95"] or [g["brier"]])[0]) for _, g in points]
+        hi = [max(0.0, (g["brier_ci95"] or [0, g["brier"]])[1] - g["brier"]) for _, g in points]
         ax.errorbar(xs, ys, yerr=[lo, hi], fmt="o-", color="#1f5fa8", ecolor="#7aa6d6", capsize=3)
         ax.set_xticks(xs, [lab for lab, _ in points], rotation=45, ha="right")
     ax.axhline(0.25, ls="--", color="#999", lw=1)
