@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from statistics import NormalDist
 
 _NORMAL = NormalDist()
@@ -64,8 +65,10 @@ def t_cdf(t: float, df: float) -> float:
     return 1.0 - tail if t > 0 else tail
 
 
+@lru_cache(maxsize=4096)
 def t_ppf(q: float, df: float) -> float:
-    """Quantile of Student's t, by bisection on the distribution function."""
+    """Quantile of Student's t, by bisection on the distribution function. Cached: a scorecard
+    asks for the same few (0.975, df) pairs once per group, and there may be thousands."""
     if not 0.0 < q < 1.0:
         raise ValueError("quantile must be in (0, 1)")
     if q == 0.5:

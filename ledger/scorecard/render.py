@@ -234,7 +234,9 @@ def render_text(report: dict[str, Any], md: bool = False) -> str:
 
 
 def render_json(report: dict[str, Any]) -> str:
-    return json.dumps(report, indent=2, sort_keys=False) + "\n"
+    """One line of compact JSON: the C encoder writes it (an indented dump goes through the
+    pure-Python one, ten times slower on a scorecard of 2,000 analysts). `jq .` indents it."""
+    return json.dumps(report, separators=(",", ":"), allow_nan=False) + "\n"
 
 
 CSV_COLS = [
