@@ -90,7 +90,7 @@ def _params(stmt: TextClause, win: Window) -> TextClause:
 
 
 def run(conn: Connection, sql: str, win: Window) -> list[tuple]:
-    return [tuple(r) for r in conn.execute(_params(text(sql), win))]
+    return [tuple(r) for r in conn.execute(_params(text(sql), win)).all()]
 
 
 def named(conn: Connection, rows: list[tuple], by: str | None) -> list[tuple]:
