@@ -269,3 +269,31 @@ def test_a_long_import_shows_each_phase_on_a_terminal_and_nothing_in_a_pipe(ledg
     assert len(ledger.json("list")) == 2500
     piped = ledger.ok("import", str(path))  # CliRunner: stderr is not a terminal
     assert "reading" not in piped.stderr and "nothing new" in piped.stderr
+
+
+@pytest.mark.parametrize("argv,name", [
+    (["list"], "list"), (["--db", "x.db", "--as", "ana", "due", "--week"], "due"),
+    (["--wait", "5", "db", "status"], "db"), (["--no-pager", "show", "k"], "show"),
+    (["--help"], None), ([], None), (["--version"], None), (["--", "list"], "list"),
+])
+def test_start_up_builds_only_the_command_the_line_names(argv, name):
+    from ledger.cli import _invoked
+
+    assert _invoked(argv) == name
+
+
+def test_a_slim_start_still_runs_every_kind_of_command_line(ledger):
+    """The installed script builds only the named command: commands, groups, help, typos."""
+    env = {**os.environ, "LEDGER_DB": ledger.target}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([ledger_exe(), *args], capture_output=True, text=True, env=env,
+                              timeout=120)
+
+    assert run("add", "A call", "--due", "2030", "--key", "c").returncode == 0
+    assert "c " in run("list").stdout
+    assert "backend" in run("db", "status").stdout
+    assert "Examples:" in run("list", "--help").stdout
+    assert "retract" in run("--help").stdout  # the whole tool's help lists every command
+    typo = run("lsit")
+    assert typo.returncode == 2 and "Did you mean 'list'?" in typo.stderr

@@ -230,5 +230,39 @@ _configure.register(app)
 app.add_typer(_db.app, name="db")
 
 
+#: Root options that take a value (the value is not the command's name).
+_VALUED = ("--db", "--as", "--wait")
+
+
+def _invoked(args: list[str]) -> str | None:
+    """The command a command line names (the first word after the root options), if any."""
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word == "--":
+            return args[i + 1] if i + 1 < len(args) else None
+        if word in _VALUED:
+            i += 2
+            continue
+        if word.startswith("-"):
+            i += 1
+            continue
+        return word
+    return None
+
+
 def main() -> None:
+    """Build only the command the line names (Typer builds every command's Click object and
+    reads every signature; one is all a run needs). Help for the whole tool, completion, and
+    a name that is not a command (for "did you mean") get every command."""
+    from typer.main import get_command_name
+
+    name = None if os.environ.get("_LEDGER_COMPLETE") else _invoked(sys.argv[1:])
+    if name is not None:
+        commands = [c for c in app.registered_commands
+                    if (c.name or get_command_name(getattr(c.callback, "__name__", ""))) == name]
+        groups = [g for g in app.registered_groups if g.name == name]
+        if commands or groups:
+            app.registered_commands[:] = commands
+            app.registered_groups[:] = groups
     app()
