@@ -355,8 +355,8 @@ class Ledger:
     ) -> dict[str, Any]:
         """Import files in any format (``ledger.importers.FORMATS``; None: detect it) and
         return the import's summary."""
+        from ledger.core.zones import zone_of
         from ledger.importers import Options
-        from ledger.importers.zones import zone_of
         from ledger.ops import imports
 
         opts = Options(actor=self.actor, who=who or {}, zone=zone_of(zone), strict=strict,

@@ -154,7 +154,7 @@ def zone() -> tzinfo:
     name = env("LEDGER_TZ")
     if not name:
         return datetime.now().astimezone().tzinfo or UTC
-    from ledger.importers.zones import zone_of
+    from ledger.core.zones import zone_of
 
     return zone_of(name)
 

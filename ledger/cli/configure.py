@@ -87,7 +87,7 @@ def set_(
     if team and key in config.PERSONAL:
         raise typer.BadParameter(f"{key} is personal: set it in your own file", param_hint="KEY")
     if key == "timezone" and value:
-        from ledger.importers.zones import zone_of
+        from ledger.core.zones import zone_of
 
         zone_of(value)
     config.write(target, key, value)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from ledger.core.keys import TEXT_LIMIT
 from ledger.importers.reading import FormatError, day_of
+from ledger.ops.progress import Progress, tick
 from ledger.ops.records import Labelled, check_record
 
 
@@ -162,8 +162,7 @@ class Batch:
 
     # --- the records ------------------------------------------------------------------------
 
-    def records(self, progress: Callable[[int, int, str], None] | None = None
-                ) -> list[Labelled]:
+    def records(self, progress: Progress = None) -> list[Labelled]:
         """The export records this batch stands for, each checked as the JSONL import checks
         its lines; the first broken rule refuses the file, naming the row."""
         out: list[Labelled] = []
@@ -248,6 +247,5 @@ class Batch:
         out += sources + claims + forecasts + evidence + resolutions
         for n, (label, rec) in enumerate(out, 1):
             check_record(label, rec, today=self.opts.today)
-            if progress is not None and (n % 2000 == 0 or n == len(out)):
-                progress(n, len(out), "checking")
+            tick(progress, n, len(out), "checking")
         return out

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
+from ledger.core.hindsight import day_of  # noqa: F401 - the ledger's days are UTC days
 from ledger.errors import LedgerError
 
 #: The largest file (or zip member) an import reads: far beyond any export, and a bound on
@@ -198,10 +199,6 @@ def us_date(text: str) -> date:
         raise ValueError(f"not a m/d/yy date: {text!r}")
     mo, d, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
     return date(y + 2000 if y < 100 else y, mo, d)
-
-
-def day_of(dt: datetime) -> date:
-    return dt.astimezone(UTC).date()
 
 
 def midnight(d: date) -> datetime:

@@ -28,6 +28,7 @@ from ledger.core.keys import (
     check_key,
 )
 from ledger.errors import LedgerError, RuleViolation, UsageError
+from ledger.ops.progress import Progress, tick
 
 FORMAT_VERSION = 1
 Record = dict[str, Any]
@@ -183,15 +184,14 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def read_records(lines: Iterable[str], *, today: date,
-                 progress: Callable[[int, int, str], None] | None = None) -> list[Labelled]:
+                 progress: Progress = None) -> list[Labelled]:
     """Parse, type and check every line; the first bad line stops everything."""
     out: list[Labelled] = []
     if progress is not None and not isinstance(lines, list):
         lines = list(lines)
     total = len(lines) if isinstance(lines, list) else 0
     for no, raw in enumerate(lines, 1):
-        if progress is not None and (no % 2000 == 0 or no == total):
-            progress(no, total, "reading")
+        tick(progress, no, total, "reading")
         raw = raw.strip()
         if not raw:
             continue
