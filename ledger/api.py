@@ -16,7 +16,7 @@ changing the same claim at once are told instead of overwriting each other (see
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from types import TracebackType
@@ -319,14 +319,32 @@ class Ledger:
                group_by: str = "author", every: str | None = None,
                progress: Progress = None) -> dict[str, Any]:
         """The scorecard as plain data (the ``--format json`` contract)."""
-        from ledger.scorecard.build import Request, build
+        from ledger.scorecard.build import build
 
-        return build(
-            self.store,
-            Request(as_of=as_of or self.today(), period=period, by=group_by, every=every,
-                    zone=self.zone),
-            progress,
-        )
+        return build(self.store, self._request(as_of, period, group_by, every), progress)
+
+    def _request(self, as_of: date | None, period: Any, group_by: str,
+                 every: str | None) -> Any:
+        from ledger.scorecard.build import Request
+
+        return Request(as_of=as_of or self.today(), period=period, by=group_by, every=every,
+                       zone=self.zone)
+
+    def report_html(self, *, as_of: date | None = None, period: Any = None,
+                    every: str | None = None, progress: Progress = None) -> str:
+        """The single-file HTML scorecard, by analyst, with every analyst's calls (a trend
+        step is chosen from the outcomes' span when ``every`` is None)."""
+        from ledger.scorecard.site import html_file
+
+        return html_file(self.store, self._request(as_of, period, "author", every), progress)
+
+    def report_site(self, *, as_of: date | None = None, period: Any = None,
+                    every: str | None = None,
+                    progress: Progress = None) -> Iterator[tuple[str, str]]:
+        """The scorecard site's files as (relative path, HTML), produced as they are read."""
+        from ledger.scorecard.site import site
+
+        return site(self.store, self._request(as_of, period, "author", every), progress)
 
     # -- exchange ---------------------------------------------------------------------------
     def export_jsonl(self, out: IO[str], progress: Progress = None) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 CLI_DOC = ROOT / "docs" / "cli.md"
 REPORTS = ROOT / "reports"
+SITE = "xiaomi-2015-02-20-site"  # the seed's scorecard site, a folder
 REPORT_AS_OF = "2026-11-24"  # the seeds' recorded_at day: the committed reports are as of then
 
 INTRO = """# CLI reference
@@ -49,15 +50,15 @@ def cli_reference() -> str:
 
 
 def seed_reports(folder: Path, work: Path, *, force: bool = False) -> dict[str, Path]:
-    """The seed ledger's scorecard as Markdown and HTML, as of the seeds' day."""
+    """The seed ledger's scorecard as Markdown, HTML and a site, as of the seeds' day."""
     from helpers import Ledger
 
     lg = Ledger(str(work / "seeds.db"))
     lg.ok("db", "init")
     lg.ok("seed")
     out = {}
-    for fmt in ("md", "html"):
-        path = folder / f"xiaomi-2015-02-20-scorecard.{fmt}"
+    for fmt in ("md", "html", "site"):
+        path = folder / (SITE if fmt == "site" else f"xiaomi-2015-02-20-scorecard.{fmt}")
         lg.ok("report", "--as-of", REPORT_AS_OF, "--format", fmt, "--out", str(path),
               *(["--force"] if force else []))
         out[fmt] = path

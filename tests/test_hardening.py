@@ -173,7 +173,6 @@ def test_text_output_shows_control_characters_escaped(ledger):
 
 
 def test_html_charts_take_a_dollar_in_a_name_as_text(ledger, tmp_path):
-    pytest.importorskip("matplotlib")
     ledger.ok("source", "add", "Col", "--key", "col", "--published", "2015-01-01",
               "--author", "$a$ b")
     for i in range(2):

@@ -24,7 +24,7 @@ T = TypeVar("T")
 
 #: Output formats, each a subset of one order: text, md, json, csv, html (jsonl for export).
 ListingFormatChoice = Literal["text", "md", "json", "csv"]
-ReportFormatChoice = Literal["text", "md", "json", "csv", "html"]
+ReportFormatChoice = Literal["text", "md", "json", "csv", "html", "site"]
 DueFormatChoice = Literal["text", "md", "json", "csv", "ics"]
 ExportFormatChoice = Literal["jsonl", "csv"]
 TextOrJsonChoice = Literal["text", "json"]

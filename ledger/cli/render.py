@@ -7,7 +7,7 @@ file (``--out``). Data goes to stdout only; what a command did goes to stderr.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -241,3 +241,73 @@ def write_output(path: Path, write: Callable[[IO[str]], Any], *, force: bool = F
         if tmp.exists():
             tmp.unlink()
     return result
+
+
+SITE_MANIFEST = ".ledger-site"  # in a folder ledger wrote: the files it wrote, one a line
+
+
+def _refuse_links_inside(folder: Path) -> None:
+    for p in folder.rglob("*"):
+        if p.is_symlink():
+            raise LedgerError(f"{p} is a symbolic link; not writing a site through it")
+
+
+def write_folder(path: Path, files: Iterable[tuple[str, str]], *, force: bool = False) -> int:
+    """Write a set of files as a folder, whole or not at all: every file goes into a new
+    temporary folder beside ``path`` first. A new or empty ``path`` is then that folder, moved
+    into place. A folder that holds anything else is refused, unless it is a site ledger wrote
+    before (its manifest says which files) and ``force`` is given: then each file is replaced
+    in turn, and the earlier site's pages that are no longer made are removed; nothing else in
+    the folder is touched. Returns how many files were written."""
+    if path.is_symlink():
+        raise LedgerError(f"{path} is a symbolic link; not writing through it")
+    if path.exists() and not path.is_dir():
+        raise LedgerError(f"{path} exists and is not a folder")
+    old: list[str] | None = None
+    if path.is_dir() and any(path.iterdir()):
+        manifest = path / SITE_MANIFEST
+        if not manifest.is_file() or manifest.is_symlink():
+            raise LedgerError(f"{path} is not empty and holds no site made by ledger; "
+                              "choose a new or empty folder")
+        if not force:
+            raise LedgerError(f"{path} already holds a site; add --force to replace it")
+        old = manifest.read_text(encoding="utf-8").splitlines()
+        _refuse_links_inside(path)
+    if not path.parent.is_dir():
+        raise LedgerError(f"folder {path.parent} does not exist")
+    tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
+    tmp.mkdir()
+    try:
+        names: list[str] = []
+        for rel, text in files:
+            parts = Path(rel).parts
+            if Path(rel).is_absolute() or ".." in parts or not parts:
+                raise ValueError(f"not a relative file name: {rel!r}")  # a bug, not input
+            target = tmp / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "x", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+            names.append(Path(rel).as_posix())
+        (tmp / SITE_MANIFEST).write_text("".join(f"{n}\n" for n in sorted(names)),
+                                         encoding="utf-8")
+        if old is None:
+            if path.is_dir():
+                path.rmdir()  # empty: fails (and nothing is lost) if a file appeared meanwhile
+            os.rename(tmp, path)
+            return len(names)
+        for n in [*names, SITE_MANIFEST]:
+            dest = path / n
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp / n, dest)
+        made = set(names)
+        for n in old:
+            stale = path / n
+            if n and n not in made and ".." not in Path(n).parts and stale.is_file() \
+                    and not stale.is_symlink():
+                stale.unlink()
+        return len(names)
+    finally:
+        if tmp.exists():
+            import shutil
+
+            shutil.rmtree(tmp)

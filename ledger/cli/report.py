@@ -11,7 +11,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ledger.cli import options as o
-from ledger.cli.render import done, resolve_out, write_output
+from ledger.cli.render import done, resolve_out, write_folder, write_output
 
 EXT = {"text": "txt", "md": "md", "csv": "csv", "json": "json", "html": "html"}
 
@@ -59,18 +59,40 @@ def report(
 ) -> None:
     """Scorecard: Brier with 95% intervals, baseline score, skill, calibration, Murphy.
 
-    Brier is on the 0..1 scale (0 is perfect, 0.25 is always-50%)."""
+    Brier is on the 0..1 scale (0 is perfect, 0.25 is always-50%). `--format html` is one
+    self-contained file; `--format site --out DIR` a folder of pages (an index, a page per
+    analyst and per claim) that opens from disk or any share, with no network."""
     from ledger.scorecard.periods import parse_period
 
+    if fmt == "site" and out is None:
+        from ledger.errors import UsageError
+
+        raise UsageError("--format site writes a folder: give it with --out DIR")
     lg = ctx.obj.ledger()
     day = as_of or lg.today()
     per = parse_period(period, today=day) if period else None
     from ledger.cli.progress import progress_bar
 
+    step = every.value if every else None
+    if fmt in ("site", "html") and group_by != GroupBy.author:
+        from ledger.errors import UsageError
+
+        raise UsageError(f"--format {fmt} is by analyst; use --group-by with text, md, json "
+                         "or csv")
     with progress_bar("scoring") or nullcontext() as bar:
-        data = lg.report(as_of=day, period=per, group_by=group_by.value,
-                         every=every.value if every else None, progress=bar)
-    text = render(data, fmt)
+        if fmt == "site":
+            assert out is not None
+            n = write_folder(out, lg.report_site(as_of=day, period=per, every=step,
+                                                 progress=bar), force=force)
+        elif fmt == "html":
+            text = lg.report_html(as_of=day, period=per, every=step, progress=bar)
+        else:
+            text = render(lg.report(as_of=day, period=per, group_by=group_by.value,
+                                    every=step, progress=bar), fmt)
+    if fmt == "site":
+        assert out is not None
+        done(f"wrote {n} pages to {out}/ (open {out / 'index.html'})")
+        return
     if out is None:
         sys.stdout.write(text)
         return
@@ -87,10 +109,6 @@ def render(data: dict[str, Any], fmt: str) -> str:
         return r.render_json(data)
     if fmt == "csv":
         return r.render_csv(data)
-    if fmt == "html":
-        from ledger.scorecard.html import render_html
-
-        return render_html(data)
     return r.render_text(data, md=fmt == "md")
 
 

@@ -96,6 +96,13 @@ def notes(report: dict[str, Any]) -> list[str]:
         f"scored): {c['backfilled']}. Late withdrawals (late: entered after the claim fell due; "
         f"the claim stays scored): {c['late_withdrawn']}."
     )
+    return out + findings(report)
+
+
+def findings(report: dict[str, Any]) -> list[str]:
+    """What the scorecard found beyond its table (ranges, comparisons) and where its history
+    stood: the notes every format carries, whatever its column legend."""
+    out = []
     shown = report["groups"] + ([report["overall"]] if len(report["groups"]) > 1 else [])
     for g in shown:
         r = g.get("brier_range")
