@@ -130,3 +130,34 @@ def test_a_reader_clicks_from_the_index_to_a_call(chromium, seed_site, width, tm
     finally:
         context.close()
     assert requests and all(u.startswith(seed_site.as_uri()) for u in requests), requests
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_chart_labels_never_overlap_however_many_points(chromium, tmp_path, width):
+    """Charts at their crowded extremes: 120 monthly periods, three-year-long labels, and
+    every calibration bin full with counts in the hundred thousands."""
+    from ledger.scorecard import charts
+    from ledger.scorecard.pages import figure, page
+
+    months = [charts.Point(f"{2010 + i // 12}-{i % 12 + 1:02d}", 0.1 + (i % 7) / 20,
+                           (0.0, 0.6)) for i in range(120)]
+    spans = [charts.Point(f"{y}-01-01..{y + 2}-12-31", 0.2) for y in range(2000, 2030, 3)]
+    bins = [charts.Bin(i / 10, (i + 1) / 10, 123_456.7 + i, i / 10 + 0.05, 1 - i / 10,
+                       (0.0, 1.0)) for i in range(10)]
+    body = "".join(figure(svg, "t") for svg in (
+        charts.trend(months, "months"), charts.trend(spans, "spans"),
+        charts.trend([charts.Point("2015", 0.3)], "one"),
+        charts.calibration(bins, "full bins")))
+    html = tmp_path / "charts.html"
+    html.write_text(page("charts", body, footer="As of 2026-11-24"))
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    try:
+        p = context.new_page()
+        p.goto(html.as_uri())
+        assert p.evaluate(OVERLAPS) == []
+        shown = p.evaluate("() => [...document.querySelectorAll('svg.chart')].map("
+                           "s => s.querySelectorAll('text').length)")
+        assert shown[0] > 8 + 6  # some month labels are shown, not all 120
+        assert p.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        context.close()

@@ -12,6 +12,7 @@ that stood, in proportion to how long each stood.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -99,16 +100,9 @@ def edges(n_bins: int = 10) -> list[float]:
 
 
 def bin_index(p: float, bin_edges: Sequence[float]) -> int:
-    """Right-closed bins, the first one closed on the left too: [0, e1], (e1, e2], ..."""
-    inner = bin_edges[1:-1]
-    lo, hi = 0, len(inner)
-    while lo < hi:  # bisect_left: number of inner edges strictly below p
-        mid = (lo + hi) // 2
-        if inner[mid] < p:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    """Right-closed bins, the first one closed on the left too: [0, e1], (e1, e2], ...
+    (the number of inner edges strictly below p)."""
+    return bisect_left(bin_edges, p, 1, len(bin_edges) - 1) - 1
 
 
 @dataclass(frozen=True)

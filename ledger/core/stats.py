@@ -65,23 +65,40 @@ def t_cdf(t: float, df: float) -> float:
     return 1.0 - tail if t > 0 else tail
 
 
+def t_pdf(t: float, df: float) -> float:
+    """Student's t density."""
+    ln = (math.lgamma((df + 1.0) / 2.0) - math.lgamma(df / 2.0)
+          - 0.5 * math.log(df * math.pi) - (df + 1.0) / 2.0 * math.log1p(t * t / df))
+    return math.exp(ln)
+
+
 @lru_cache(maxsize=4096)
 def t_ppf(q: float, df: float) -> float:
-    """Quantile of Student's t, by bisection on the distribution function. Cached: a scorecard
-    asks for the same few (0.975, df) pairs once per group, and there may be thousands."""
+    """Quantile of Student's t. Closed forms for one and two degrees of freedom; otherwise
+    Newton's method on the distribution function from the normal quantile (for q > 1/2 the
+    function is concave there, so the steps approach the root from below, never past it),
+    finished by bisection should it ever stall. Cached: a scorecard asks for the same few
+    (0.975, df) pairs once per group, and there may be thousands."""
     if not 0.0 < q < 1.0:
         raise ValueError("quantile must be in (0, 1)")
     if q == 0.5:
         return 0.0
     if q < 0.5:
         return -t_ppf(1.0 - q, df)
-    lo, hi = 0.0, 1e7
+    if df == 1:
+        return math.tan(math.pi * (q - 0.5))
+    if df == 2:
+        return (2.0 * q - 1.0) / math.sqrt(2.0 * q * (1.0 - q))
+    t = min(_NORMAL.inv_cdf(q), 1e6)
+    for _ in range(100):
+        step = (q - t_cdf(t, df)) / t_pdf(t, df)
+        t += step
+        if abs(step) <= 1e-13 * max(1.0, abs(t)):
+            return t
+    lo, hi = 0.0, 1e7  # not reached in practice: bisection, which always converges
     for _ in range(200):
         mid = (lo + hi) / 2.0
-        if t_cdf(mid, df) < q:
-            lo = mid
-        else:
-            hi = mid
+        lo, hi = (mid, hi) if t_cdf(mid, df) < q else (lo, mid)
         if hi - lo < 1e-12:
             break
     return (lo + hi) / 2.0

@@ -28,6 +28,10 @@ COUNT_KEYS = ("scored", "ambiguous", "annulled", "withdrawn", "open", "due", "ov
               "unscored", "mapped", "backfilled", "late_withdrawn")
 
 
+EMPTY_BINS = tuple({"lo": b.lo, "hi": b.hi, "n": 0, "mean_forecast": None, "observed": None,
+                    "ci95": None} for b in sc.calibration_table([], []))
+
+
 @dataclass(frozen=True)
 class Request:
     as_of: date
@@ -77,10 +81,7 @@ def group_stats(
         "brier_skill": None,
         "sharpness": None,
         "murphy": None,
-        "calibration": [
-            {"lo": b.lo, "hi": b.hi, "n": 0, "mean_forecast": None, "observed": None, "ci95": None}
-            for b in sc.calibration_table([], [])
-        ],
+        "calibration": [dict(b) for b in EMPTY_BINS],
         "mapped": None,
     }
     if not rows or sum(w) <= 0:
@@ -202,7 +203,7 @@ def build(store: Store, req: Request, progress: Progress = None) -> dict[str, An
             if req.by == "tag":  # a claim may carry several tags, or none: ask the database
                 overall: Fetched = _fetch(conn, win, None)
             else:  # the groups partition the pairs
-                overall = (_as_all(rows), _as_all(pairs), _as_all(counts))
+                overall = (rows, pairs, counts)
         if progress is not None:
             progress(1, 1, "scoring")
         trend: list[tuple[Any, ...]] = []
@@ -240,7 +241,7 @@ def build(store: Store, req: Request, progress: Progress = None) -> dict[str, An
                 "period": per.as_json(),
                 "label": per.label,
                 "groups": [_set_range(g, rg) for g in _groups(r, p, c, compare=False)[0]],
-                "overall": _set_range(_overall(_as_all(r), _as_all(p), _as_all(c)), rall)
+                "overall": _set_range(_overall(r, p, c), rall)
                 if req.by != "tag"
                 else None,
             }
@@ -299,18 +300,19 @@ def _fetch(conn: Any, win: query.Window, by: str | None) -> Fetched:
     )
 
 
-def _as_all(rows: list[Any]) -> list[Any]:
-    """The same rows, all in one group (built directly: ``_replace`` costs a dict per row)."""
-    if not rows:
-        return []
-    kind = type(rows[0])
-    return [kind("(all)", *r[1:]) for r in rows]
-
-
 def _overall(rows: list[WeightedRow], pairs: list[PairRow],
              counts: list[CountRow]) -> dict[str, Any]:
-    groups, _ = _groups(rows, pairs, counts, compare=False)
-    return groups[0] if groups else group_stats("(all)", [], [], {})
+    """Every group's rows as one group, "(all)" (the groups partition the pairs)."""
+    acc: dict[tuple[Any, ...], float] = defaultdict(float)
+    for r in rows:
+        acc[r[1:7]] += float(r.weight)
+    merged = [WeightedRow._make(("(all)", *k, w)) for k, w in acc.items()]
+    scores = [pr.brier_sum / pr.weight for pr in pairs if pr.weight > 0]
+    total: dict[str, int] = {}
+    for _g, status, n, mapped in counts:
+        total[status] = total.get(status, 0) + int(n)
+        total["mapped"] = total.get("mapped", 0) + int(mapped or 0)
+    return group_stats("(all)", merged, scores, total)
 
 
 def _groups(

@@ -8,7 +8,8 @@ ratio. Two shapes:
   forecasters, most on a few claims and a few on thousands (Zipf-like); the baseline is a whole
   process that imports SQLAlchemy and runs the same query, as the CLI is a whole process.
 
-Usage: ``python tests/perf/report.py [--shape many] [--claims N] [--forecasts N]``.
+Usage: ``python tests/perf/report.py [--shape many] [--claims N] [--forecasts N] [--site]``
+(``--site`` also times ``report --format site`` once, against the same baseline).
 
 The ledger is written straight into a migrated file with sqlite3 (setup is not measured).
 """
@@ -116,6 +117,7 @@ def main() -> None:
     ap.add_argument("--forecasts", type=int)
     ap.add_argument("--analysts", type=int)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--site", action="store_true", help="also time the scorecard site, once")
     args = ap.parse_args()
     many = args.shape == "many"
     args.claims = args.claims or (18_000 if many else 200_000)
@@ -162,9 +164,16 @@ def main() -> None:
             finally:
                 store.dispose()
 
+        def site() -> None:
+            subprocess.run([exe, "--db", str(db), "report", "--format", "site", "--out",
+                            str(Path(tmp) / "site"), "--force"], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
         base = timed(baseline, args.runs)
         cli = timed(report, args.runs)
         lib = timed(report_lib, args.runs)
+        web = timed(site, 1) if args.site else None
+        pages = sum(1 for _ in (Path(tmp) / "site").rglob("*.html")) if args.site else 0
     print(f"median of {args.runs} runs")
     print(f"{'case':44} {'seconds':>8} {'ratio':>6}")
     what = ("process: import sqlalchemy + per-person Brier SQL" if many
@@ -172,6 +181,9 @@ def main() -> None:
     print(f"{what:44} {base:8.2f} {1:6.2f}")
     print(f"{'ledger report --format json (CLI process)':44} {cli:8.2f} {cli / base:6.2f}")
     print(f"{'scorecard build (library, in process)':44} {lib:8.2f} {lib / base:6.2f}")
+    if web is not None:
+        what = f"report --format site ({pages} pages, 1 run)"
+        print(f"{what:44} {web:8.2f} {web / base:6.2f}")
 
 
 if __name__ == "__main__":
