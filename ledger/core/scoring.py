@@ -28,7 +28,7 @@ def _w(p: Sequence[float], w: Weights) -> list[float]:
         return [1.0] * len(p)
     if len(w) != len(p):
         raise ValueError("weights and forecasts differ in length")
-    return [float(x) for x in w]
+    return w if isinstance(w, list) else list(w)  # numbers either way: no copy when a list
 
 
 # -- single forecasts ------------------------------------------------------------------------

@@ -12,7 +12,7 @@ paired comparisons. Only what had been recorded by the as-of instant is read.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -93,12 +93,25 @@ def run(conn: Connection, sql: str, win: Window) -> list[tuple]:
     return [tuple(r) for r in conn.execute(_params(text(sql), win)).all()]
 
 
+def namer(conn: Connection, by: str | None) -> Callable[[Any], Any]:
+    """What turns a group key from the SQL into the group's name: analysts are grouped by id
+    and named afterwards (cheaper than joining per row); other keys are names already."""
+    if by != "author":
+        return _same
+    names = {int(i): str(n) for i, n in conn.execute(text("SELECT id, name FROM analyst"))}
+    return names.__getitem__
+
+
+def _same(key: Any) -> Any:
+    return key
+
+
 def named(conn: Connection, rows: list[tuple], by: str | None) -> list[tuple]:
-    """Replace analyst ids in the first column with names (cheaper than joining per row)."""
+    """Replace analyst ids in the first column with names."""
     if by != "author":
         return rows
-    names = {int(i): str(n) for i, n in conn.execute(text("SELECT id, name FROM analyst"))}
-    return [(names[r[0]], *r[1:]) for r in rows]
+    name = namer(conn, by)
+    return [(name(r[0]), *r[1:]) for r in rows]
 
 
 CURRENT = """
@@ -223,11 +236,13 @@ def group_key(by: str | None, alias: str) -> tuple[str, str, str]:
 def weighted_rows(conn: Connection, win: Window, by: str | None) -> list[WeightedRow]:
     """Each group's distinct forecasts with their weights summed."""
     key, join, gb = group_key(by, "s")
-    return [WeightedRow(*r) for r in named(conn, run(conn, f"""
+    name = namer(conn, by)
+    return [WeightedRow(name(g), p, y, m, lo, hi, ph, w)
+            for g, p, y, m, lo, hi, ph, w in conn.execute(_params(text(f"""
 SELECT {key} AS g, s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase, SUM({WEIGHT}) AS w
 FROM {SEG} s {PAIR_JOIN} {join}
 WHERE {WEIGHT} > 0
-GROUP BY {gb}s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase""", win), by)]
+GROUP BY {gb}s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase"""), win))]
 
 
 def pair_rows(conn: Connection, win: Window, by: str | None) -> list[PairRow]:
@@ -240,9 +255,10 @@ SELECT {key} AS g, s.analyst_id, s.claim_id, SUM({WEIGHT} * (s.p - s.y) * (s.p -
        SUM({WEIGHT})
 FROM {SEG} s {PAIR_JOIN} WHERE {WEIGHT} > 0 GROUP BY {gb}s.analyst_id, s.claim_id""", win)]
     key, join, _ = group_key(by, "s")
-    return [PairRow(*r) for r in named(
-        conn, run(conn, f"SELECT {key} AS g, s.analyst_id, s.claim_id, s.b, s.w "
-                         f"FROM {PAIRS} s {join} ORDER BY s.claim_id", win), by)]
+    name = namer(conn, by)
+    return [PairRow(name(g), a, c, b, w) for g, a, c, b, w in conn.execute(text(
+        f"SELECT {key} AS g, s.analyst_id, s.claim_id, s.b, s.w "
+        f"FROM {PAIRS} s {join} ORDER BY s.claim_id"))]
 
 
 def status_counts(conn: Connection, win: Window, by: str | None) -> list[CountRow]:

@@ -169,18 +169,24 @@ def main() -> None:
                             str(Path(tmp) / "site"), "--force"], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-        base = timed(baseline, args.runs)
-        cli = timed(report, args.runs)
-        lib = timed(report_lib, args.runs)
+        # interleaved, so a busy spell on the machine slows the baseline and the cases alike;
+        # each case's ratio is the median of its per-round ratios
+        rounds = [(timed(baseline, 1), timed(report, 1), timed(report_lib, 1))
+                  for _ in range(args.runs)]
+        base = statistics.median(r[0] for r in rounds)
+        cli = statistics.median(r[1] for r in rounds)
+        lib = statistics.median(r[2] for r in rounds)
+        cli_ratio = statistics.median(r[1] / r[0] for r in rounds)
+        lib_ratio = statistics.median(r[2] / r[0] for r in rounds)
         web = timed(site, 1) if args.site else None
         pages = sum(1 for _ in (Path(tmp) / "site").rglob("*.html")) if args.site else 0
-    print(f"median of {args.runs} runs")
+    print(f"median of {args.runs} interleaved rounds; ratio = median of the per-round ratios")
     print(f"{'case':44} {'seconds':>8} {'ratio':>6}")
     what = ("process: import sqlalchemy + per-person Brier SQL" if many
             else "raw SQL: per-analyst mean Brier (sqlite3)")
     print(f"{what:44} {base:8.2f} {1:6.2f}")
-    print(f"{'ledger report --format json (CLI process)':44} {cli:8.2f} {cli / base:6.2f}")
-    print(f"{'scorecard build (library, in process)':44} {lib:8.2f} {lib / base:6.2f}")
+    print(f"{'ledger report --format json (CLI process)':44} {cli:8.2f} {cli_ratio:6.2f}")
+    print(f"{'scorecard build (library, in process)':44} {lib:8.2f} {lib_ratio:6.2f}")
     if web is not None:
         what = f"report --format site ({pages} pages, 1 run)"
         print(f"{what:44} {web:8.2f} {web / base:6.2f}")
