@@ -214,6 +214,7 @@ def root(
 from ledger.cli import configure as _configure  # noqa: E402 - commands register on `app`
 from ledger.cli import db as _db  # noqa: E402
 from ledger.cli import exchange as _exchange  # noqa: E402
+from ledger.cli import extract as _extract  # noqa: E402
 from ledger.cli import people as _people  # noqa: E402
 from ledger.cli import record as _record  # noqa: E402
 from ledger.cli import report as _report  # noqa: E402
@@ -225,6 +226,7 @@ _review.register(app)
 _report.register(app)
 _exchange.register(app)
 _seed.register(app)
+_extract.register(app)
 _people.register(app)
 _configure.register(app)
 app.add_typer(_db.app, name="db")

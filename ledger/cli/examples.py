@@ -32,6 +32,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "import": ("ledger import team.jsonl", "ledger import my_predictions.csv --dry-run",
                "ledger import ifps.csv survey_fcasts.yr1.csv --from gjp"),
     "seed": ("ledger seed", "ledger seed seeds/"),
+    "extract": ("ledger extract column.txt --out column.toml",
+                "ledger extract page.html --author \"Neil Flynn\" --made 2015-02-20 "
+                "--format json"),
     "demo": ("ledger demo",),
     "source add": ('ledger source add "A column" --key col-2015 --published 2015-02-20 '
                    '--author "Neil Flynn" --url https://example.org/col',),

@@ -151,11 +151,32 @@ def parse_seed(name: str, text: str, *, today: date) -> list[Labelled]:
             )
         )
     keys: set[str] = set()
-    for i, raw in enumerate(top.get("claims", list, required=False) or []):
-        out += _claim(
-            _Entry(name, f"claims[{i}]", raw), analysts, sources, keys, recorder, recorded_at, today
-        )
+    claims = [_Entry(name, f"claims[{i}]", raw)
+              for i, raw in enumerate(top.get("claims", list, required=False) or [])]
+    pending = [c for c in claims if _review(c) == "pending"]
+    if pending:
+        names = ", ".join(str(c.data.get("key") or c.where) for c in pending[:5])
+        more = f" and {len(pending) - 5} more" if len(pending) > 5 else ""
+        raise SeedError(f"{name}: {len(pending)} claim(s) still pending review ({names}{more}): "
+                        'set review = "accepted" or "rejected" on each')
+    for c in claims:
+        if _review(c) != "rejected":
+            out += _claim(c, analysts, sources, keys, recorder, recorded_at, today)
     return out
+
+
+REVIEWS = ("pending", "accepted", "rejected")
+
+
+def _review(e: _Entry) -> str | None:
+    """A proposed claim's review (``ledger extract`` writes them pending); None for a claim
+    written by hand, which is loaded."""
+    value = e.data.get("review")
+    if value is None:
+        return None
+    if value not in REVIEWS:
+        raise e.fail("review", f"must be one of {', '.join(REVIEWS)}, not {value!r}")
+    return str(value)
 
 
 def _claim(
@@ -169,6 +190,7 @@ def _claim(
 ) -> list[tuple[str, dict[str, Any]]]:
     e.unknown(
         {
+            "review",
             "key",
             "statement",
             "quote",

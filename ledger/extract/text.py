@@ -1,0 +1,236 @@
+"""An article's text as blocks (lines: headings, list items, paragraphs, furniture), sentences
+and clauses, every one an exact span of the text, so a quote is always a substring of it.
+
+Lines come first (a headline, a standfirst bullet or a list entry is a line), then sentences
+within a line by pysbd (rule-based, 47 of its 48 "golden rules"; no model to download), then
+clauses: a sentence splits where a new subject starts a new call ("I expect X will ..., it
+will likely ..."; "..., and I expect ..."; "..., which is why I expect ..."; "... because it
+will ...") but not where a shared subject goes on ("..., and should see ...").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+_FOLD = {ord("\u2019"): "'", ord("\u2018"): "'", ord("\u201b"): "'", ord("\u00b4"): "'",
+         ord("`"): "'", ord("\u201c"): '"', ord("\u201d"): '"', ord("\u201e"): '"',
+         ord("\u00a0"): " ", ord("\u2013"): "-", ord("\u2014"): "-", ord("\u2212"): "-"}
+
+
+def fold(text: str) -> str:
+    """Lowercase with straight quotes and plain spaces and dashes, character for character
+    (the same length, so offsets found in it are offsets in the text)."""
+    out = text.translate(_FOLD)
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in out)
+
+
+BULLET = re.compile(r"\s*(?:[\u2022\u00b7\u25aa\u25cf\u2023*\u2013\u2014-]|\d{1,2}[.)])\s+")
+NUMBERED = re.compile(r"\s*(?:\d{1,2}|[ivx]{1,4}|[a-h])[.)]\s+")
+_TERMINAL = ".!?;\"'\u201d\u2019)\u2026"
+FURNITURE = re.compile(
+    r"\s*(?:advertisement|sponsored|source\s*:|photo|image|credit\s*:|read more|related\b|"
+    r"share (?:this|on)|follow\b|subscribe|sign up|log ?in|check your inbox|click here|"
+    r"tags?\s*:|filed under|posted (?:in|by)|comments?\b|copyright|\u00a9|all rights reserved|"
+    r"page \d+\s*$|[\u2013\u2014-]*\s*edited by|by [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}\s*$)",
+    re.I)
+LEGAL = ("disclaimer", "terms of use", "risk warning", "solicitation", "not intended",
+         "investment advice", "liable", "jurisdiction", "counterparty", "endorsed",
+         "marketing communication", "privacy policy", "cookie", "not be construed",
+         "past performance", "all rights reserved", "rules of engagement")
+BYLINE = re.compile(r"\s*[Bb]y\s+([A-Z][\w.'\u2019-]+(?:\s+[A-Z][\w.'\u2019-]+){0,3})\s*$")
+
+
+@dataclass
+class Block:
+    """A line of the body: ``kind`` is heading, item (list entry), para or skip (site
+    furniture and legal boilerplate)."""
+
+    start: int
+    end: int
+    kind: str
+    lead: bool = False  # headline and standfirst: before the byline
+    section: int | None = None  # the heading block this one sits under
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Clause:
+    start: int
+    end: int
+    sentence: tuple[int, int]
+    block: int
+    lead_in: str = ""  # the word that joined it to the clause before: because, and, which ...
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> object:
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _is_heading(line: str) -> bool:
+    words = line.split()
+    s = line.rstrip()
+    if not words or len(words) > 14 or BULLET.match(line):
+        return False
+    return s.endswith(":") or not s.endswith(tuple(_TERMINAL))
+
+
+def _is_boilerplate(folded: str) -> bool:
+    return sum(w in folded for w in LEGAL) >= 2
+
+
+def blocks(text: str) -> list[Block]:
+    """Every non-blank line as a block, with its sentences."""
+    out: list[Block] = []
+    pos = 0
+    section = None
+    byline_at = None
+    legal_seen = False
+    for line in text.split("\n"):
+        start, end = _trim(text, pos, pos + len(line))
+        pos += len(line) + 1
+        if start == end:
+            continue
+        body = text[start:end]
+        folded = fold(body)
+        if BYLINE.fullmatch(body) and byline_at is None and len(out) < 12:
+            byline_at = len(out)
+        if FURNITURE.match(body) or _is_boilerplate(folded) or (
+                legal_seen and (BULLET.match(body) or len(body.split()) <= 8)):
+            legal_seen = legal_seen or _is_boilerplate(folded)
+            out.append(Block(start, end, "skip", section=section))
+            continue
+        numbered = NUMBERED.match(body)
+        if numbered and _is_heading(body[numbered.end():]):  # "4) Microsoft in 2012"
+            block = Block(start, end, "heading", section=section)
+            section = len(out)
+        elif BULLET.match(body):
+            m = BULLET.match(body)
+            assert m is not None
+            block = Block(start + m.end(), end, "item", section=section)
+        elif _is_heading(body):
+            block = Block(start, end, "heading", section=section)
+            section = len(out)
+        else:
+            block = Block(start, end, "para", section=section)
+        out.append(block)
+    if byline_at is not None:
+        for b in out[:byline_at]:
+            b.lead = True
+    seg = _segmenter()
+    for b in out:
+        if b.kind == "skip":
+            continue
+        if b.kind == "heading":
+            b.sentences = [(b.start, b.end)]
+            continue
+        for s in seg.segment(text[b.start:b.end]):  # type: ignore[attr-defined]
+            a, z = _trim(text, b.start + s.start, b.start + s.end)
+            if a < z:
+                b.sentences += _split_quoted(text, a, z)
+    return out
+
+
+#: where pysbd keeps a quotation whole, its sentences still end: a full stop after a word or
+#: number (not a title or an initial), then a capital or an opening quotation mark
+_INNER_END = re.compile(r"(?<=[a-z0-9%)\u201d\"][.!?])[\u201d\"]?\s+(?=[\u201c\"]?[A-Z])")
+_ABBREV = re.compile(r"(?:\b(?:mr|mrs|ms|dr|prof|inc|corp|co|ltd|st|jr|sr|vs|no|fig|"
+                     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|u\.s|u\.k|e\.g|i\.e)"
+                     r"|\b[a-z])\.$", re.I)
+
+
+def _split_quoted(text: str, a: int, z: int) -> list[tuple[int, int]]:
+    out = []
+    cut = a
+    for m in _INNER_END.finditer(text, a, z):
+        if _ABBREV.search(text[max(a, m.start() - 6):m.start()]):
+            continue
+        left = _trim(text, cut, m.start())
+        if left[0] < left[1]:
+            out.append(left)
+        cut = m.end()
+    last = _trim(text, cut, z)
+    if last[0] < last[1]:
+        out.append(last)
+    return out
+
+
+# -- clauses ---------------------------------------------------------------------------------
+#: words that can open a clause's predicate (so a comma before them does not start a new call)
+_PREDICATE_START = re.compile(
+    r"(?:will|won't|would|should|shall|could|might|may|can|must|is|are|was|were|has|have|"
+    r"had|to|in order|so as|and|or|but|not|also|which|who|whose|where|when|than|partially|"
+    r"partly|largely|mainly|mostly|especially|particularly|including|such as|like|as well)\b"
+    r"|\w{3,}ing\b")
+#: a cue word a new clause carries within its first words
+CLAUSE_CUE = re.compile(
+    r"\b(?:will|won't|'ll|would|wouldn't|should|shall|could|might|may|going to|"
+    r"expects?|think|believe|forecasts?|predicts?|is likely|are likely|inevitable|"
+    r"lies? ahead|set to|bound to|plans? to|intends? to|doubt)\b")
+_SPLITTERS = re.compile(
+    r";\s*|,\s*which is why\s+|,?\s+(?:simply\s+)?because\s+|,\s*since\s+|"
+    r",?\s+(?:and|but|yet|whilst|while|whereas|although|though)\s+(?:that\s+)?|,\s+")
+
+
+def _new_clause(right: str) -> bool:
+    """Does ``right`` (folded) open a clause with its own subject and a cue near its start?"""
+    r = right.lstrip()
+    r = re.sub(r"^(?:that|by [^,]{1,40},|in [^,]{1,40},|at [^,]{1,40},)\s*", "", r)
+    if not r or _PREDICATE_START.match(r):
+        return False
+    m = CLAUSE_CUE.search(r[:90])
+    if not m:
+        return False
+    head = r[:m.start()].split()
+    return len(head) <= 7 and "," not in r[:m.start()]
+
+
+PRONOUNS = {"I", "We", "You", "He", "She", "It", "They", "This", "That", "These", "Those",
+            "There", "Its", "Their", "His", "Her", "Our", "My"}
+
+
+def _names_either_side(text: str, left_end: int, right_start: int) -> bool:
+    before = text[max(0, left_end - 30):left_end].split()
+    after = text[right_start:right_start + 30].split()
+    return bool(before and after and before[-1][:1].isupper() and after[0][:1].isupper()
+                and after[0].strip(",") not in PRONOUNS)
+
+
+def clauses(text: str, folded: str, sentence: tuple[int, int], block: int) -> Iterator[Clause]:
+    """The clauses of one sentence, as spans; each split is where a new subject starts."""
+    start, end = sentence
+    cut = start
+    lead = ""
+    for m in _SPLITTERS.finditer(folded, start, end):
+        joint = m.group(0).strip(" ,").lower()
+        hard = joint in (";",) or joint.startswith("which is why")
+        left = folded[cut:m.start()]
+        right = folded[m.end():end]
+        if not hard:
+            if not _new_clause(right):
+                continue
+            if joint in ("and", "or") and _names_either_side(text, m.start(), m.end()):
+                continue  # "Nokia, Samsung and HTC will ...": one subject, a list of names
+            if joint == "" and not CLAUSE_CUE.search(left):  # a bare comma joins two calls only
+                continue
+        a, z = _trim(text, cut, m.start())
+        if a < z:
+            yield Clause(a, z, sentence, block, lead)
+        cut = m.end()
+        lead = joint
+    a, z = _trim(text, cut, end)
+    if a < z:
+        yield Clause(a, z, sentence, block, lead)
