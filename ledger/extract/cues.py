@@ -63,6 +63,15 @@ EVENTFUL = _rx(r"^\s*(?:not\s+)?(?:also\s+|still\s+|well\s+|easily\s+|even\s+)?"
                r"change|move|shift|jump|climb|tumble|sink|surge|fade|run|go|take|make|get|"
                r"give|mean|result|lead|approve|reject|pass|announce|release|introduce|ship|"
                r"deliver|produce|open|close|build|develop|overtake)\b")
+STANCE_WOULD = _rx(r"^\s*(?:not\s+|n't\s+)?(?:say|read|argue|add|note|recommend|advise|"
+                   r"suggest|caution|bet|guess|think|imagine|prefer|like|love|rather|urge|"
+                   r"not\s+be\s+surprised|be\s+surprised|hesitate|point\s+out)\b")
+PRESENT_MAYBE = _rx(r"^\s*(?:well\s+|also\s+)?be\s+(?:a|an|the|one|due|because|related|"
+                    r"linked|seen|considered|said|argued|true|right|wrong|worth|part|why|"
+                    r"that|what|behind|responsible|explained)\b")
+ABILITY = _rx(r"^\s*(?:not|n't)\s+(?:help|find|believe|see|get|resist|wait|imagine|tell|"
+              r"understand|explain|say)\b|^\s*(?:count|see|tell|hear|feel)\b")
+COMPARED = _rx(r"\b(?:than|as)\s+(?:\w+\s+){0,2}$")
 PAST_THOUGHT = _rx(r"\b(?:knew|thought|believed|said|expected|hoped|feared|predicted|"
                    r"pointed out|argued|wrote|warned|suggested|assumed|reckoned|promised|"
                    r"claimed|insisted|was sure|were sure|told)\b")
@@ -88,6 +97,10 @@ PLAN = _rx(r"\b(?:plans?|planning|intends?|intending|aims?|aiming|vows?|vowing|p
 ANNOUNCED = _rx(r"\b(?:announced|announces|said|says|confirmed|confirms|revealed|stated|told"
                 r"\s+\w+)\s+(?:that\s+)?(?:it|they|the company|the firm|the group|the bank|"
                 r"[a-z]\w+)\s+(?:will|would|plans|intends|is to|are to)\b")
+POSSIBLE = _rx(r"\b(?:is|are|seems|looks|remains)\s+(?:quite\s+|entirely\s+|very\s+much\s+|"
+               r"still\s+)?possible\b|\b(?:a\s+)?(?:real|distinct|serious|strong|realistic)\s+"
+               r"possibility\b|\bcannot\s+be\s+ruled\s+out\b|\bmore\s+likely\s+than\s+not\b|"
+               r"\bbetter\s+than\s+even\b|\b(?:fifty-fifty|toss-up|coin\s+flip)\b")
 LIKELIHOOD = _rx(r"\b(?:(?:very|highly|more|most|quite|increasingly|less|far)\s+)?"
                  r"(?:likely|unlikely)\b(?!\s+(?:due\s+to|because|the\s+result|the\s+reason|"
                  r"caused|a\s+result|reflects?|explains?))|"
@@ -134,6 +147,7 @@ class Reading:
     hedge: str = ""
     phrase: str | None = None
     probability: float | None = None
+    band: tuple[float, float] | None = None
     vague: bool = False
     negated: bool = False
     belief: bool = False  # the clause carries a stance frame of its own (I expect, we think)
@@ -176,7 +190,7 @@ def _modal_cues(f: str, r: Reading, future_horizon: bool) -> None:
         r.cues.append(m.span())
     for m in WOULD.finditer(f):
         rest = _after(f, m)
-        if BACKWARD.match(rest):
+        if BACKWARD.match(rest) or STANCE_WOULD.match(rest):
             continue
         if EXPLAINING.search(f, max(0, m.start() - 25), m.end()):
             continue
@@ -193,16 +207,18 @@ def _modal_cues(f: str, r: Reading, future_horizon: bool) -> None:
         if m.group(0) == "may" and MONTH_MAY.search(f, max(0, m.start() - 10), m.end() + 4):
             continue
         rest = _after(f, m)
-        if BACKWARD.match(rest) or not EVENTFUL.match(rest):
+        if BACKWARD.match(rest) or PRESENT_MAYBE.match(rest) or (
+                m.group(0).startswith("could") and ABILITY.match(rest)):
             continue
         r.cues.append(m.span())
 
 
 def read_clause(f: str, *, future_horizon: bool, question: bool = False,
-                sentence_horizon: bool = False) -> Reading:
+                sentence_horizon: bool = False, later_period: bool = False) -> Reading:
     """``f``: the clause, folded (``ledger.extract.text.fold``); ``future_horizon``: whether
     a horizon after the article's date is named in it; ``sentence_horizon``: in its
-    sentence (a trend "continues" there as a call on that period)."""
+    sentence (a trend "continues" there as a call on that period); ``later_period``: a
+    horizon in a later calendar year (a bare "<figure> in 2027" is then a target)."""
     r = Reading()
     if question or META.search(f) or ADVICE.search(f) or EXPLAINING.match(f):
         return r
@@ -212,6 +228,8 @@ def read_clause(f: str, *, future_horizon: bool, question: bool = False,
             r.cues.append(m.span())
     modal = bool(r.cues)
     for m in EXPECT.finditer(f):
+        if COMPARED.search(f[max(0, m.start() - 30):m.start()]):
+            continue  # "longer than investors expect": a comparison, not a stance
         before = f[max(0, m.start() - 8):m.start()]
         if re.search(r"\b(?:can|could|may|might|will)\s+$", before):
             r.cues.append(m.span())  # "users can expect": forward, but not a stance
@@ -221,6 +239,7 @@ def read_clause(f: str, *, future_horizon: bool, question: bool = False,
         r.belief = True
     for m in PASSIVE_FORECAST.finditer(f):
         r.cues.append(m.span())
+        r.notes.append("passive")  # "is widely expected to": someone else's expectation
     for m in FORECAST_VERB.finditer(f):
         if EXPECTED_PAST.search(f, max(0, m.start() - 20), m.end()):
             continue
@@ -243,6 +262,8 @@ def read_clause(f: str, *, future_horizon: bool, question: bool = False,
         r.cues.append(m.span())
     for m in LIKELIHOOD.finditer(f):
         r.cues.append(m.span())
+    for m in POSSIBLE.finditer(f):
+        r.cues.append(m.span())
     for m in AHEAD.finditer(f):
         r.cues.append(m.span())
     beliefs = list(BELIEF.finditer(f))
@@ -250,8 +271,9 @@ def read_clause(f: str, *, future_horizon: bool, question: bool = False,
         for m in beliefs:
             r.cues.append(m.span())
         r.belief = True
-    if not r.cues and future_horizon and has_number(f) and not re.search(
-            r"\b(?:was|were|had|did|rose|fell|grew|reached|hit|ended|closed)\b", f):
+    if not r.cues and later_period and has_number(f) and not re.search(
+            r"\b(?:was|were|had|did|rose|fell|grew|reached|ended|closed|cut|raised|set|"
+            r"made|saw|gained|lost|added|dropped|jumped|slid|climbed|times)\b|\b\w+ed\b", f):
         r.kind = "target"  # "<firm>: 6,000 by year-end", "GDP growth of 2% in 2025"
         r.fls = True
         return r
@@ -262,7 +284,8 @@ def read_clause(f: str, *, future_horizon: bool, question: bool = False,
     if r.kind != "plan" and has_number(f) and r.kind != "conditional":
         r.kind = "target"
     only = {f[a:b] for a, b in r.cues}
-    r.weak = all(re.fullmatch(r"would(?:n't)?|may|might|could(?:n't)?", w) for w in only)
+    r.weak = all(bool(re.fullmatch(r"would(?:n't)?|may|might|could(?:n't)?", w)) or (
+        bool(POSSIBLE.fullmatch(w)) and "likely" not in w and "even" not in w) for w in only)
     if re.search(r"\bif\b|\bunless\b", f) and r.kind != "plan":
         r.kind = "conditional"
     return r
@@ -283,6 +306,16 @@ def hedge_words(text: str, f: str, r: Reading) -> str:
             spans.append(m.span())
     for m in ANNOUNCING.finditer(f):
         spans.append(m.span())
+    for a, _b in list(r.cues):
+        neg = re.search(r"(?:\bnot|n't|\bnever)\s*(?:\w+\s+)?$", f[max(0, a - 14):a])
+        if neg:
+            spans.append((max(0, a - 14) + neg.start(), a))
+    for name, _entry in _entries():
+        if " " not in name:
+            continue
+        for m in re.finditer(rf"(?<![\w']){re.escape(name)}(?![\w'])", f):
+            if any(m.start() <= b and a <= m.end() for a, b in r.cues):
+                spans.append(m.span())
     for m in re.finditer(r"\b(?:is|are|was)\s+(?=(?:very\s+|highly\s+)?(?:likely|unlikely|"
                          r"inevitable|doomed)\b)", f):
         spans.append(m.span())
@@ -318,5 +351,6 @@ def map_hedge(hedge: str, r: Reading) -> None:
     if negated or (blocking and not re.search(BLOCKING.pattern, found_text)):
         return
     r.phrase = found.name
+    r.band = found.band
     r.vague = found.vague
     r.probability = None if found.vague else found.p

@@ -86,7 +86,8 @@ def find(f: str, made: date, *, year: int | None = None) -> list[Horizon]:
         d = _rel(made, 1, m.group(1) + "s")
         add(m, parse_due(f"{d.year}-{d.month:02d}" if m.group(1) == "month"
                          else f"{d.year}Q{(d.month - 1) // 3 + 1}", today=made))
-    for m in each(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?decade\b"):
+    for m in each(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?decade\b|\bthis\s+decade\b|"
+                  r"\bwithin\s+the\s+decade\b"):
         add(m, _end_year(made.year // 10 * 10 + 9))
     # named periods
     for m in each(rf"\b(?:in\s+|during\s+|by\s+|over\s+)?(?:the\s+)?(first|second|1st|2nd|"
@@ -123,10 +124,14 @@ def find(f: str, made: date, *, year: int | None = None) -> list[Horizon]:
         add(m, _end_year(int(y)))
     for m in each(r"\b(?:(?:by|at|before|until|toward|towards)\s+)?(?:the\s+)?(?:end|close)\s+"
                   r"of\s+(?:the\s+|this\s+)?year\b|\b(?:by|at)\s+(?:the\s+)?year[\s-]?end\b|"
-                  r"\bthis\s+year\b|\b(?:later|earlier)\s+this\s+year\b"):
+                  r"\bthis\s+year\b|\b(?:later|earlier)\s+this\s+year\b|"
+                  r"\b(?:finish|end|close|conclude)(?:es|s|ed)?\s+(?:the\s+|this\s+)year\b"):
         add(m, _end_year(year or made.year))
     for m in each(r"\bnext\s+year\b|\bthe\s+following\s+year\b"):
         add(m, _end_year(made.year + 1))
+    for m in each(rf"\b{YEAR}(?:\s+[a-z]+){{0,2}}\s+(?:outlook|forecasts?|predictions?|preview|"
+                  rf"targets?|guidance|projections?)\b"):
+        add(m, _end_year(int(m.group(1))))
     for m in each(rf"\b(?:fiscal|fy)\s*'?\s*{YEAR}\b"):
         add(m, _end_year(int(m.group(1))))
     for m in each(rf"\b(?:in|during|throughout|for|over|within|through|until|by|before|into|"

@@ -24,7 +24,10 @@ MEASURABLE = re.compile(
     r"develop|develops|build|builds|produce|produces|open|opens|close|closes|sell|sells|"
     r"buy|buys|acquire|acquires|cut|cuts|hike|hikes|raise|raises|capture|captures|reach|"
     r"reaches|hit|hits|gain|gains|lose|loses|win|wins|fail|fails|collapse|resurgence|"
-    r"units?|customers|users|subscribers|market|markets|driver|peak|peaks|bankrupt\w*)\b")
+    r"units?|customers|users|subscribers|market|markets|driver|peak|peaks|bankrupt\w*|"
+    r"outperform\w*|underperform\w*|average|averages|deficit|debt|rally|correction|"
+    r"expand|expands|contract|contracts|shrink|shrinks|margins|"
+    r"crash|slump|boom|bust|survive|resign|elect\w*)\b")
 NOT_SETTLEABLE = re.compile(
     r"\bhelps?\s+(?:to\s+)?(?:drive|boost|support|push|fuel)\b|\bbe\s+an?\s+(?:issue|"
     r"problem|concern|challenge|factor|headwind|tailwind)\b|\ballow\w*\s+\w+\s+to\b|"
@@ -45,27 +48,26 @@ HEDGE_ADVERBS = re.compile(r"(?i)\b(will|would|should|could|may|might|is|are)\s+
                            r"definitely|possibly|undoubtedly)\s+")
 
 
-def judge(reading: Reading, folded: str, *, holder: str | None, view: str, lead_copy: bool,
+def judge(reading: Reading, folded: str, *, holder: str | None, view: str,
           reason_clause: bool) -> tuple[bool, str]:
     """(record?, why), in the words the analyst reviewing the proposal reads."""
     if reading.kind == "plan":
         return False, f"a plan announced by {holder or 'its subject'}, not a forecast to score"
-    if lead_copy:
-        return False, "the headline or standfirst repeats a call made in the body"
     if reason_clause:
         return False, "given as the reason for another call, not a call of its own"
     if "not-stance" in reading.notes and not reading.probability:
         return False, "what someone can expect to meet, not a call on an outcome"
     if not holder or GENERIC_HOLDERS.match(holder):
         return False, "no named person or firm holds it"
-    specific = has_number(folded) or bool(re.search(
+    claim = re.sub(r"\b(?:if|unless)\b[^,]*,?", "", folded)  # the condition is not the claim
+    specific = has_number(claim) or bool(re.search(
         r"\b(?:most|least|best|worst|biggest|largest|fastest|top|first|second|third|"
-        r"overtake|surpass|exceed)\b", folded))
+        r"overtake|surpass|exceed|double|triple|halve)\b", claim))
     if reading.weak and not specific:
         return False, "words of possibility or a conditional, too vague to score"
     if reading.probability is not None and reading.probability >= 0.98:
         return False, "near-certain when written"
-    if NOT_SETTLEABLE.search(folded) or not MEASURABLE.search(folded):
+    if NOT_SETTLEABLE.search(folded) or not (MEASURABLE.search(folded) or has_number(folded)):
         return False, "nothing to settle it by (no number, ranking or event)"
     who = "the author's own" if view == "own" else f"{holder}'s"
     return True, f"{who} checkable call"

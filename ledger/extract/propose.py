@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from ledger.extract import horizon as hz
-from ledger.extract.cues import Reading, has_number, hedge_words, map_hedge, read_clause
+from ledger.extract.cues import (
+    FORECAST_NOUN,
+    Reading,
+    has_number,
+    hedge_words,
+    map_hedge,
+    read_clause,
+)
 from ledger.extract.judge import judge, statement
 from ledger.extract.reading import Article
 from ledger.extract.text import Block, Clause, blocks, clauses, fold
@@ -31,16 +38,39 @@ FRAMED = re.compile(r".{0,160}?\b(?:says|said|adds|added|notes|noted|writes|wrot
                     r"explained|predicts|predicted|warns|warned|argues|argued|told\s+\w+)"
                     r"\s*[:,]?\s*[\u201c\"]|(?:[^,]{0,80},\s*)?according\s+to\s+[^,]{1,160},\s*",
                     re.I)
-CONTINUES = re.compile(r"^(?:instead|also|then|that|this|these|those|they|he|she|it|his|"
-                       r"her|its|their|both|such|the\s+same)\b", re.I)
+CONTINUES = re.compile(r"^(?!it\s+(?:is|'s|was|seems|looks|remains)\b)(?:instead|also|then|"
+                       r"that|this|these|those|they|he|she|it|his|her|its|their|both|such|"
+                       r"the\s+same)\b|^\S+(?:\s+\S+)?\s+also\b", re.I)
+#: a clause that gives the reason for the one before it, or spells it out: the call's horizon
+#: may sit there ("X will overtake Y, because ... in 2012"; "the path will be bumpy: a
+#: correction in the first half of 2026 ...")
+SUBORDINATE = ("because", "simply because", "since", ":")
 TARGET_SECTION = re.compile(r"\b(?:targets?|forecasts?|predictions?|outlook|projections?|"
                             r"estimates?|calls?)\b")
 DATELINE = re.compile(r"\d{1,2}:\d{2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
                       r"[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|"
                       r"aug|sep|oct|nov|dec)|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,")
+#: a figure specific enough to recognise when it is given again: 7,600; 2.5%; $65; 117 million
+FIGURE = re.compile(r"(?<![\d.,])(?:[$\u20ac\u00a3]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|"
+                    r"[$\u20ac\u00a3]\d+(?:\.\d+)?|\d+(?:\.\d+)?\s?%|"
+                    r"(?!(?:19|20|21)\d\d\b)\d{3,}(?:\.\d+)?)")
 STOP = {"the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "its", "it", "is",
         "are", "be", "will", "would", "should", "that", "this", "with", "by", "at", "as",
         "not", "but", "yet", "from", "into", "than", "s"}
+
+
+@dataclass(frozen=True)
+class Where:
+    """The sentence a clause sits in, and what its surroundings say about horizons."""
+
+    block: Block
+    sentence: tuple[int, int]
+    horizons: list[hz.Horizon]  # every horizon named in the sentence
+    previous: tuple[hz.Horizon, bool] | None  # the paragraph's last one; from a question?
+    section_year: int | None
+    target_list: bool
+    year: int | None  # the year "the year" means here
+    question: bool
 
 
 @dataclass
@@ -104,23 +134,38 @@ class Proposer:
         self.holder = holder
         self.out: list[Proposal] = []
         self.last_horizon: hz.Horizon | None = None  # the last one named in the article
+        self.first_para = next((i for i, b in enumerate(self.blocks) if b.kind == "para"),
+                               len(self.blocks))
 
     def run(self) -> list[Proposal]:
         for i, b in enumerate(self.blocks):
             if b.kind != "skip":
                 self._block(i, b)
         self._lead_copies()
+        self._restated()
         return self.out
+
+    def _restated(self) -> None:
+        """A figure already given as a call earlier in the article (a target listed again in a
+        table of targets) is a restatement, not a second call."""
+        seen: set[str] = set()
+        for p in self.out:
+            figures = set(FIGURE.findall(p.quote))
+            if p.record and p.kind == "target" and figures and figures <= seen:
+                p.record = False
+                p.reason = "restates a figure given as a call earlier in the article"
+            if p.record:
+                seen |= figures
 
     def _section(self, b: Block) -> tuple[int | None, bool]:
         """The year the headings above a block name (a dateline names none), and whether
         its heading announces a list of targets or forecasts."""
-        if b.section is None:
-            return None, False
+        if b.section is None or b.section < self.first_para:
+            return None, False  # a title or dateline above the text is no section
         head = self.blocks[b.section]
         target = bool(TARGET_SECTION.search(self.f[head.start:head.end])) and b.kind == "item"
         at: int | None = b.section
-        while at is not None:
+        while at is not None and at >= self.first_para:
             h = self.blocks[at]
             hf = self.f[h.start:h.end]
             year = hz.year_named(hf)
@@ -132,96 +177,112 @@ class Proposer:
     def _block(self, i: int, b: Block) -> None:
         section_year, target_list = self._section(b)
         self.attr.paragraph(b.start, b.end)
-        previous: tuple[hz.Horizon, int] | None = None  # a horizon in the sentence before
+        previous: tuple[hz.Horizon, bool] | None = None  # the paragraph's last horizon
         year = section_year
         for sent in b.sentences:
             sf = self.f[sent[0]:sent[1]]
-            question = self.text[sent[0]:sent[1]].rstrip().endswith("?")
             named = hz.year_named(sf)
             if named and named >= self.made.year and not re.search(
                     r"\b(?:end|close)\s+of\s+(?:the\s+)?year\b", sf):
                 year = named
-            sentence_hz = hz.find(sf, self.made, year=year)
-            for cl in clauses(self.text, self.f, sent, i):
-                self._clause(b, cl, sent, sentence_hz, previous, section_year, target_list,
-                             year, question)
-            due = hz.due_of(sentence_hz, self.made)
-            previous = (due, sent[0]) if due else None
-            if due is not None:
+            where = Where(b, sent, hz.find(sf, self.made, year=year), previous, section_year,
+                          target_list, year, self.text[sent[0]:sent[1]].rstrip().endswith("?"))
+            parts = list(clauses(self.text, self.f, sent, i))
+            for n, cl in enumerate(parts):
+                nxt = parts[n + 1] if n + 1 < len(parts) and parts[n + 1].lead_in in \
+                    SUBORDINATE else None
+                near = [h for h in where.horizons if nxt is not None and
+                        nxt.start <= sent[0] + h.start < nxt.end]
+                self._clause(cl, where, near)
+            due = hz.due_of(where.horizons, self.made)
+            if due is not None:  # a question's horizon is answered in the next sentence
+                previous = (due, where.question)
                 self.last_horizon = due
 
-    def _clause(self, b: Block, cl: Clause, sent: tuple[int, int],
-                sentence_hz: list[hz.Horizon], previous: tuple[hz.Horizon, int] | None,
-                section_year: int | None, target_list: bool, year: int | None,
-                question: bool) -> None:
+    def _clause(self, cl: Clause, where: Where, near: list[hz.Horizon]) -> None:
         text, f = self.text, self.f
         a, z = _span(text, cl.start, cl.end)
         if a >= z:
             return
         cf = f[a:z]
-        found = hz.find(cf, self.made, year=year)
-        due = hz.due_of(found, self.made)
-        reading = read_clause(cf, future_horizon=due is not None, question=question,
-                              sentence_horizon=hz.due_of(sentence_hz, self.made) is not None)
-        if target_list and not reading.fls and has_number(cf) and (due or section_year):
+        due = hz.due_of(hz.find(cf, self.made, year=where.year), self.made)
+        reading = read_clause(
+            cf, future_horizon=due is not None, question=where.question,
+            sentence_horizon=hz.due_of(where.horizons, self.made) is not None,
+            later_period=due is not None and due.due.year > self.made.year)
+        if where.target_list and not reading.fls and has_number(cf) and (
+                due or where.section_year):
             reading = Reading(fls=True, kind="target")
-        if not reading.fls:
-            return
-        if b.kind == "heading" and not reading.cues:
+        if not reading.fls or (where.block.kind == "heading" and not reading.cues):
             return
         hedge = hedge_words(text[a:z], cf, reading)
         map_hedge(hedge, reading)
-        due_on, basis, due_text = None, "none", ""
+        due_on: date | None
         if due is not None:
             due_on, basis, due_text = due.due, "stated", text[a + due.start:a + due.end]
         else:
-            other = hz.due_of([h for h in sentence_hz
-                               if not (sent[0] + h.start >= a and sent[0] + h.end <= z)],
-                              self.made)
-            if other is not None:
-                due_on, basis = other.due, "context"
-                due_text = text[sent[0] + other.start:sent[0] + other.end] + " (same sentence)"
-            elif previous is not None and CONTINUES.match(text[a:z]):
-                due_on, basis = previous[0].due, "context"
-                due_text = "the sentence before"
-            elif reading.kind == "target" and self.last_horizon is not None:
-                due_on, basis = self.last_horizon.due, "context"
-                due_text = "the last horizon named before it"
-            elif section_year is not None and section_year >= self.made.year and \
-                    date(section_year, 12, 31) > self.made:
-                due_on, basis = date(section_year, 12, 31), "context"
-                due_text = f"{section_year} (section heading)"
-        voice = self.attr.voice((a, z), sent, plan=reading.kind == "plan")
-        holder, view = voice.holder, voice.view
+            due_on, basis, due_text = self._context_due(cl, where, near, reading, cf)
+        holder, view, why = self._holder(cl, where, a, z, cf, reading)
+        record, reason = judge(reading, cf, holder=holder, view=view,
+                               reason_clause=cl.lead_in in ("because", "simply because",
+                                                            "since"))
+        self.out.append(Proposal(
+            quote=text[a:z], start=a, end=z,
+            statement=statement(text[a:z], self.attr.last_org), holder=holder, view=view,
+            phrase=hedge, table_phrase=reading.phrase, probability=reading.probability,
+            band=reading.band, vague=reading.vague, due_on=due_on, due_basis=basis,
+            due_text=due_text, record=record, reason=reason, kind=reading.kind,
+            lead=where.block.lead, view_reason=why))
+
+    def _context_due(self, cl: Clause, where: Where, near: list[hz.Horizon],
+                     reading: Reading, cf: str) -> tuple[date | None, str, str]:
+        """A horizon the clause does not state but its context gives: the clause giving its
+        reason, the paragraph's report it continues, the period a forecast noun refers back
+        to, or the year its section heading names."""
+        text = self.text
+        sent = where.sentence
+        other = hz.due_of(near, self.made)
+        if other is not None:
+            return (other.due, "context",
+                    text[sent[0] + other.start:sent[0] + other.end] + " (same sentence)")
+        if where.previous is not None and (CONTINUES.match(text[cl.start:cl.end]) or
+                                           where.previous[1]):
+            return where.previous[0].due, "context", "the sentence before"
+        if reading.kind == "target" and self.last_horizon is not None and \
+                FORECAST_NOUN.search(cf):  # "his sales prediction is 4 million units"
+            return self.last_horizon.due, "context", "the last horizon named before it"
+        year = where.section_year
+        if year is not None and date(year, 12, 31) > self.made:
+            return date(year, 12, 31), "context", f"{year} (section heading)"
+        return None, "none", ""
+
+    def _holder(self, cl: Clause, where: Where, a: int, z: int, cf: str,
+                reading: Reading) -> tuple[str | None, str, str]:
+        """(holder, view, why): the voice of the text, then what a plan, a passive forecast
+        or a list of targets says about whose call it is."""
+        text = self.text
+        voice = self.attr.voice((a, z), where.sentence, plan=reading.kind == "plan")
+        holder, view, why = voice.holder, voice.view, voice.why
         if reading.kind == "plan":
             verb = re.search(r"\b(?:plans?|planning|intends?|aims?|announced|announces|said|"
                              r"says|confirmed|revealed|vows?|pledges?|promises?)\b", cf)
             if verb:
                 holder = subject_of(text, (a, z), a + verb.start()) or holder
             view = "attributed"
-        elif voice.why == "continues a report in the paragraph" and self.attr.carry_is_plan:
+        elif why == "continues a report in the paragraph" and self.attr.carry_is_plan:
             reading.kind = "plan"
-        if target_list:
+        elif "passive" in reading.notes and view == "own" and not why.startswith(
+                "the author's own"):
+            agent = re.search(r"\bby\s+((?:the\s+)?[A-Z][\w&.'\u2019-]*(?:\s+[A-Z][\w&.'-]*)*)",
+                              text[a:z])
+            holder, view = (agent.group(1) if agent else None), "attributed"
+            why = "a passive forecast: someone else's expectation"
+        if where.target_list:
             m = re.match(r"\s*([A-Z][^\d:|\u2013\u2014-]{1,60}?)\s*(?:[:|\u2013\u2014-]|\(|\d)",
                          text[a:z])
             if m:
-                holder, view = m.group(1).strip(), "attributed"
-        antecedent = self.attr.last_org
-        record, reason = judge(reading, cf, holder=holder, view=view, lead_copy=False,
-                               reason_clause=cl.lead_in in ("because", "simply because",
-                                                            "since"))
-        entry_band = None
-        if reading.phrase:
-            from ledger.core.probability import lookup
-
-            entry = lookup().get(reading.phrase)
-            entry_band = entry.band if entry else None
-        self.out.append(Proposal(
-            quote=text[a:z], start=a, end=z, statement=statement(text[a:z], antecedent),
-            holder=holder, view=view, phrase=hedge, table_phrase=reading.phrase,
-            probability=reading.probability, band=entry_band, vague=reading.vague,
-            due_on=due_on, due_basis=basis, due_text=due_text, record=record, reason=reason,
-            kind=reading.kind, lead=b.lead, view_reason=voice.why))
+                holder, view, why = m.group(1).strip(), "attributed", "an entry in a list"
+        return holder, view, why
 
     def _lead_copies(self) -> None:
         """A headline or standfirst that repeats a call made in the body takes that call's
@@ -251,6 +312,9 @@ class Proposer:
                 p.record = False
                 p.reason = ("a plan, repeated in the headline or standfirst" if p.kind == "plan"
                             else "the headline or standfirst repeats a call made in the body")
+            elif p.record:
+                p.record = False
+                p.reason = "a headline or standfirst: record the call as the body makes it"
 
 
 def propose(article: Article, made: date) -> list[Proposal]:

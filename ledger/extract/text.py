@@ -178,14 +178,19 @@ _PREDICATE_START = re.compile(
 #: a cue word a new clause carries within its first words
 CLAUSE_CUE = re.compile(
     r"\b(?:will|won't|'ll|would|wouldn't|should|shall|could|might|may|going to|"
-    r"expects?|think|believe|forecasts?|predicts?|is likely|are likely|inevitable|"
-    r"lies? ahead|set to|bound to|plans? to|intends? to|doubt)\b")
+    r"expects?|think|believe|forecasts?|predicts?|(?:is|are)\s+(?:\w+\s+)?(?:likely|unlikely)|"
+    r"inevitable|lies? ahead|set to|bound to|on track to|plans? to|intends? to|doubt|"
+    r"hard (?:for \w+ )?to see|possible|possibility|expected to|forecast to|projected to)\b")
 _SPLITTERS = re.compile(
-    r";\s*|,\s*which is why\s+|,?\s+(?:simply\s+)?because\s+|,\s*since\s+|"
+    r";\s*|:\s+|,\s*which is why\s+|,\s*(?=which\s+(?:will|would|should|could|may|might)\b)|"
+    r",?\s+(?:simply\s+)?because\s+|,\s*since\s+|"
     r",?\s+(?:and|but|yet|whilst|while|whereas|although|though)\s+(?:that\s+)?|,\s+")
 
 
-def _new_clause(right: str) -> bool:
+_WHICH_MODAL = re.compile(r"which\s+(?:will|would|should|could|may|might)\b")
+
+
+def _new_clause(right: str, words: int = 7) -> bool:
     """Does ``right`` (folded) open a clause with its own subject and a cue near its start?"""
     r = right.lstrip()
     r = re.sub(r"^(?:that|by [^,]{1,40},|in [^,]{1,40},|at [^,]{1,40},)\s*", "", r)
@@ -195,7 +200,7 @@ def _new_clause(right: str) -> bool:
     if not m:
         return False
     head = r[:m.start()].split()
-    return len(head) <= 7 and "," not in r[:m.start()]
+    return len(head) <= words and "," not in r[:m.start()]
 
 
 PRONOUNS = {"I", "We", "You", "He", "She", "It", "They", "This", "That", "These", "Those",
@@ -216,11 +221,14 @@ def clauses(text: str, folded: str, sentence: tuple[int, int], block: int) -> It
     lead = ""
     for m in _SPLITTERS.finditer(folded, start, end):
         joint = m.group(0).strip(" ,").lower()
-        hard = joint in (";",) or joint.startswith("which is why")
+        hard = joint in (";",) or joint.startswith("which is why") or (
+            joint == "" and bool(_WHICH_MODAL.match(folded, m.end())))
+        if joint == ":" and not _new_clause(folded[m.end():end], words=16):
+            continue  # "My prediction: ...", "says: ..." introduce what follows
         left = folded[cut:m.start()]
         right = folded[m.end():end]
         if not hard:
-            if not _new_clause(right):
+            if joint != ":" and not _new_clause(right):
                 continue
             if joint in ("and", "or") and _names_either_side(text, m.start(), m.end()):
                 continue  # "Nokia, Samsung and HTC will ...": one subject, a list of names

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 CAP = r"[A-Z][\w\u2019'.&-]*"
 NAME = rf"{CAP}(?:\s+(?:(?:of|at|de|van|von|der|du|la|&)\s+)?(?:{CAP}|\d+\b))*"
+BODIES = (r"agency|bank|central\s+bank|company|firm|group|fund|ministry|government|"
+          r"commission|institute|organi[sz]ation|cartel|report|survey|study|regulator|"
+          r"treasury|office|board|council|analysts?|economists?|strategists?")
 REPORT_VERBS = (r"says|said|adds|added|notes|noted|noting|explains|explained|writes|wrote|"
                 r"predicts|predicted|expects|forecasts|estimates|projects|believes|thinks|"
                 r"feels|felt|surmises|surmised|warns|warned|argues|argued|holds|held|reckons|"
@@ -22,7 +25,8 @@ REPORT_VERBS = (r"says|said|adds|added|notes|noted|noting|explains|explained|wri
                 r"concluded|claims|claimed|insists|insisted|sees|calculates|maintains|"
                 r"contends|observes|remarks|suggests|suggested|cautions|cautioned|"
                 r"brandishes|plans|intends|aims")
-REPORTED = re.compile(rf"(?<![\w])({NAME}|[Hh]e|[Ss]he|[Tt]hey|[Ii]t)(?:,\s*[^,]{{1,80}},)?\s+"
+REPORTED = re.compile(rf"(?<![\w])({NAME}|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|the\s+(?:{BODIES}))"
+                      rf"(?:,\s*[^,]{{1,80}},)?\s+"
                       rf"(?:also\s+|now\s+|still\s+)?(?:{REPORT_VERBS})\b")
 ACCORDING = re.compile(rf"\b[Aa]ccording\s+to\s+(?:(?:the\s+)?(?:latest\s+|new\s+|recent\s+)?"
                        rf"(?:research|data|figures|estimates|forecasts|a\s+\w+|an\s+\w+|"
@@ -81,6 +85,9 @@ def speaker_near(text: str, quote: tuple[int, int], para: tuple[int, int]) -> st
     """The speaker named just after a quotation (", says X") or just before it ("X says:")."""
     a, b = quote
     after = text[b:min(para[1], b + 160)]
+    m = re.match(rf"\s*,?\s*(he|she|they)\s+(?:{REPORT_VERBS})\b", after)
+    if m:
+        return m.group(1)  # resolved by the caller to the last person named
     m = re.match(rf"\s*,?\s*(?:{REPORT_VERBS})\s+({NAME})", after)
     if m:
         return _clean_name(m.group(1))
@@ -107,6 +114,7 @@ class Attribution:
         self._carry: str | None = None  # a report carrying on through the paragraph
         self.carry_is_plan = False  # ... that began with a firm announcing what it will do
         self.last_org: str | None = None  # the last name before the clause (for "it")
+        self.names_seen: list[str] = []
 
     def paragraph(self, start: int, end: int) -> None:
         self._para = (start, end)
@@ -116,6 +124,8 @@ class Attribution:
         self._quotes = []
         for q in quoted_spans(self.text, start, end):
             who = speaker_near(self.text, q, (start, end)) or last
+            if who in ("he", "she", "they"):
+                who = self._person_before(q[0]) or last
             last = who or last
             self._quotes.append((q, who))
         for m in re.finditer(NAME, self.text[start:end]):
@@ -123,9 +133,25 @@ class Attribution:
             if name and len(name.split()) <= 4:
                 self.last_person = self.last_person or name
 
+    def _person_before(self, at: int) -> str | None:
+        """The last person named before ``at`` in this paragraph (two words or more), else
+        the last one named before it."""
+        assert self._para is not None
+        found = None
+        for m in re.finditer(NAME, self.text[self._para[0]:at]):
+            name = _clean_name(m.group(0))
+            if name and len(name.split()) >= 2 and not name.endswith(("Capital", "Bank")):
+                found = name
+        return found or self.last_person
+
     def _resolve(self, who: str, plan: bool) -> str | None:
         if who.lower() in ("he", "she"):
             return self.last_person
+        common = re.fullmatch(r"(?i)the\s+(\w+(?:\s+\w+)?)", who)
+        if common:  # "the agency estimates": the last name that says what it is
+            noun = common.group(1).lower()
+            return next((n for n in reversed(self.names_seen) if noun in n.lower()),
+                        self.last_org)
         if who.lower() in ("they", "it"):
             return None if not plan else self._carry
         return _clean_name(who)
@@ -176,6 +202,8 @@ class Attribution:
             name = _clean_name(m.group(0))
             if name and not (sentence_start and " " not in name and name in NOT_HOLDERS):
                 self.last_org = name
+                if name not in self.names_seen:
+                    self.names_seen.append(name)
 
 
 def _outside_quotes(text: str, a: int, z: int, quotes: list[tuple[int, int]]) -> str:
