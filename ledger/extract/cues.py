@@ -39,7 +39,8 @@ WORD = r"[\w'-]+"
 FUTURE = _rx(r"\b(?:will|won't|wont|shall|shan't)\b|'ll\b|\b(?:is|are|am|'s|'re)\s+(?:not\s+)?"
              r"(?:going|set|poised|slated|scheduled|about|due)\s+to\b(?!\s+(?:the|a|an|its|"
              r"their|his|her|concerns?|worries|fears?|weakness|strength|lower|higher|"
-             r"weak|strong|\w+ing)\b)")
+             r"weak|strong|\w+ing)\b)|(?<!was\s)(?<!were\s)(?<!been\s)(?<!had\s)"
+             r"\b(?:set|poised|slated|tipped)\s+to\s+(?!the\b|a\b|an\b)[a-z]+")
 NOUN_WILL = _rx(r"\b(?:the|political|good|free|own|his|her|their|its|your|our|ill|a)\s+will\b")
 WOULD = _rx(r"\bwould(?:n't)?\b")
 SHOULD = _rx(r"\bshould(?:n't)?\b")
@@ -82,7 +83,7 @@ EXPECT = _rx(r"\b(?:expects?|expecting|anticipates?|anticipating)\b")
 EXPECTED_PAST = _rx(r"\b(?:was|were|had|had been|as|than)\s+(?:\w+\s+)?(?:expected|"
                     r"anticipated|predicted|forecast|projected|estimated)\b")
 FORECAST_VERB = _rx(r"\b(?:forecasts?|forecasting|predicts?|predicting|projects?|projecting|"
-                    r"estimates?|estimating|foresees?|sees)\b")
+                    r"estimates?|estimating|foresees?|sees?)\b")
 PASSIVE_FORECAST = _rx(r"\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:expected|forecast|forecasted|"
                        r"predicted|projected|estimated|anticipated|tipped|seen)\s+to\b")
 FORECAST_NOUN = _rx(r"\b(?:predictions?|forecasts?|targets?|projections?|estimates?|outlook|"
@@ -93,10 +94,11 @@ NUMBER = _rx(r"(?<![\w.])(?:[$\u20ac\u00a3\u00a5]\s?)?\d[\d,.]*\s?(?:%|percent|p
              r"nine|ten|twelve|twenty|fifty|hundred|thousand|million|billion)\b")
 YEAR = _rx(r"^(?:19|20|21)\d\d$")
 PLAN = _rx(r"\b(?:plans?|planning|intends?|intending|aims?|aiming|vows?|vowing|pledges?|"
-           r"promises?|is preparing|are preparing|prepares)\s+to\b|\bplans\s+(?!to\b)\S")
+           r"promises?|is preparing|are preparing|prepares|wants?)\s+to\b|\bplans\s+(?!to\b)\S|"
+           r"\b(?:wants?|targets|is\s+targeting|are\s+targeting|aims?\s+for)\s+(?:\w+\s+)?\d")
 ANNOUNCED = _rx(r"\b(?:announced|announces|said|says|confirmed|confirms|revealed|stated|told"
-                r"\s+\w+)\s+(?:that\s+)?(?:it|they|the company|the firm|the group|the bank|"
-                r"[a-z]\w+)\s+(?:will|would|plans|intends|is to|are to)\b")
+                r"\s+\w+)\s+(?:that\s+)?(?:it|they|we|the company|the firm|the group|"
+                r"the bank|the government)\s+(?:will|would|plans|intends|is to|are to)\b")
 POSSIBLE = _rx(r"\b(?:is|are|seems|looks|remains)\s+(?:quite\s+|entirely\s+|very\s+much\s+|"
                r"still\s+)?possible\b|\b(?:a\s+)?(?:real|distinct|serious|strong|realistic)\s+"
                r"possibility\b|\bcannot\s+be\s+ruled\s+out\b|\bmore\s+likely\s+than\s+not\b|"
@@ -111,12 +113,16 @@ AHEAD = _rx(r"\b(?:lies?|lie|lay)\s+ahead\b|\bgoing\s+forward\b|\bin\s+the\s+(?:
             r"\s+(?:days|weeks|months|quarters|years|decade)\b")
 BELIEF = _rx(r"\b(?:i|we)\s+(?:(?:do\s+not|don't|do)\s+)?(?:really\s+|still\s+|also\s+|"
              r"now\s+|firmly\s+|strongly\s+)?(?:think|believe|doubt|reckon|suspect|guess|feel|"
-             r"fear|bet)\b|\bit\s+(?:does\s+)?stands?\s+to\s+reason\b|\bhard\s+(?:for\s+"
+             r"fear|bet)\b|\b(?:i'm|i\s+am|we're|we\s+are)\s+(?:fairly\s+|quite\s+|very\s+|"
+             r"reasonably\s+|pretty\s+|not\s+)?(?:confident|sure|convinced)\b|"
+             r"\b(?:i|we)\s+would\s+(?:be\s+)?(?:very\s+|quite\s+|not\s+)?(?:be\s+)?surprised\b|"
+             r"\bit\s+(?:does\s+)?stands?\s+to\s+reason\b|\bhard\s+(?:for\s+"
              r"(?:me|us)\s+)?to\s+see\b|\b(?:surmises?|reckons?|suspects?)\b|"
              r"\b(?:seems?|looks?)\s+like\s+a\s+(?:bit\s+of\s+(?:a\s+)?)?stretch\b")
 #: frames that carry a degree the table lacks: an inner "will" does not count
 BLOCKING = _rx(r"stands? to reason|surmise|reckon|suspect|guess|\bfeel|\bfear|\bhope|\bbet\b|"
-               r"position to|stretch|on track|on course|tipped")
+               r"position to|stretch|on track|on course|tipped|confident|\bsure\b|convinced|"
+               r"surprised")
 ANNOUNCING = _rx(r"\b(?:here's\s+)?(?:my|our)\s+(?:prediction|forecast|call|bet|view)s?\s*:|"
                  r"\bmy\s+prediction\s+is\b")
 ADVERB = _rx(r"\b(?:very\s+|highly\s+|most\s+|almost\s+|quite\s+)?(?:likely|probably|"
@@ -125,6 +131,9 @@ ADVERB = _rx(r"\b(?:very\s+|highly\s+|most\s+|almost\s+|quite\s+)?(?:likely|prob
 NEGATION = _rx(r"\bnot\b|n't\b|\bnever\b|\bno\s+longer\b|\bwont\b")
 #: a present trend, read as a call only beside a stated future period in the same sentence
 CONTINUING = _rx(r"\b(?:continues?|keeps?|remains?)\s+(?:to\s+\w+|on\s+track|\w+ing)\b")
+#: what markets have priced in is their forecast
+PRICING = _rx(r"\b(?:is|are)\s+(?:now\s+|fully\s+)?pricing\s+(?:in\s+)?|\bpriced\s+in\b|"
+              r"\bimplied\s+by\s+(?:futures|markets|options)\b")
 # -- what keeps a clause out ---------------------------------------------------------------
 META = _rx(r"\b(?:which|what|whether|how\s+many)\b[^.]{0,40}\b(?:predictions?|forecasts?|"
            r"calls?)\b|\bpredictions?\s+(?:will|would)\s+(?:come\s+true|fall\s+through|"
@@ -246,7 +255,7 @@ def read_clause(f: str, *, future_horizon: bool, question: bool = False,
         rest = f[m.end():]
         if (re.match(r"\s+(?:that\b|\w+(?:\s+\w+){0,6}\s+to\s+\w+)", rest) or modal
                 or has_number(rest) or future_horizon):
-            if m.group(0) == "sees" and not (has_number(rest) and future_horizon):
+            if m.group(0) in ("see", "sees") and not (has_number(rest) and future_horizon):
                 continue
             r.cues.append(m.span())
             r.belief = True
@@ -262,6 +271,10 @@ def read_clause(f: str, *, future_horizon: bool, question: bool = False,
         r.cues.append(m.span())
     for m in LIKELIHOOD.finditer(f):
         r.cues.append(m.span())
+    for m in PRICING.finditer(f):
+        if has_number(f, m.end()):
+            r.cues.append(m.span())
+            r.kind = "target"
     for m in POSSIBLE.finditer(f):
         r.cues.append(m.span())
     for m in AHEAD.finditer(f):

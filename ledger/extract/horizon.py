@@ -70,7 +70,7 @@ def find(f: str, made: date, *, year: int | None = None) -> list[Horizon]:
                   r"\bin\s+a\s+year'?s?\s+time\b|\bwithin\s+(?:a|one|the\s+next)\s+year\b|"
                   r"\bover\s+the\s+next\s+(?:12|twelve)\s+months\b"):
         add(m, _rel(made, 1, "years"))
-    for m in each(rf"\b(?:in|over|within|during|for)\s+the\s+(?:next|coming)\s+{N}\s+{UNIT}"
+    for m in each(rf"\b(?:(?:in|over|within|during|for)\s+)?the\s+(?:next|coming)\s+{N}\s+{UNIT}"
                   rf"|\bin\s+{N}\s+{UNIT}(?:'?\s+time)?\b|\b{N}\s+{UNIT}\s+from\s+now\b|"
                   rf"\bwithin\s+{N}\s+{UNIT}\b"):
         n = _num(m.group(1) or m.group(3) or m.group(5) or m.group(7) or "")
@@ -134,13 +134,15 @@ def find(f: str, made: date, *, year: int | None = None) -> list[Horizon]:
         add(m, _end_year(int(m.group(1))))
     for m in each(rf"\b(?:fiscal|fy)\s*'?\s*{YEAR}\b"):
         add(m, _end_year(int(m.group(1))))
-    for m in each(rf"\b(?:in|during|throughout|for|over|within|through|until|by|before|into|"
-                  rf"across|from|to|of)\s+(?:the\s+(?:whole\s+|full\s+|rest\s+of\s+)?|all\s+"
+    for m in each(rf"\bbefore\s+{YEAR}\b"):  # before 2027: by the end of 2026
+        add(m, _end_year(int(m.group(1)) - 1))
+    for m in each(rf"\b(?:in|during|throughout|for|over|within|through|until|by|into|"
+                  rf"across|to)\s+(?:the\s+(?:whole\s+|full\s+|rest\s+of\s+)?|all\s+"
                   rf"(?:of\s+)?)?{YEAR}\b(?!\s*(?:-|to)\s*\d)"):
         add(m, _end_year(int(m.group(1))))
     for m in each(rf"\b(?:by|until|before|in)\s+{MONTH}\b(?!\s*,?\s*\d)"):
         mon = MONTHS.get(m.group(1))
-        if mon is None or m.group(1) == "may":
+        if mon is None:
             continue
         y = made.year if mon > made.month else made.year + 1
         add(m, parse_due(f"{y}-{mon:02d}", today=made))

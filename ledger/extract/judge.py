@@ -27,15 +27,16 @@ MEASURABLE = re.compile(
     r"units?|customers|users|subscribers|market|markets|driver|peak|peaks|bankrupt\w*|"
     r"outperform\w*|underperform\w*|average|averages|deficit|debt|rally|correction|"
     r"expand|expands|contract|contracts|shrink|shrinks|margins|"
-    r"crash|slump|boom|bust|survive|resign|elect\w*)\b")
+    r"crash|slump|boom|bust|survive|resign|elect\w*|met|meet|meets|achieve\w*|goal|"
+    r"target)\b")
 NOT_SETTLEABLE = re.compile(
     r"\bhelps?\s+(?:to\s+)?(?:drive|boost|support|push|fuel)\b|\bbe\s+an?\s+(?:issue|"
     r"problem|concern|challenge|factor|headwind|tailwind)\b|\ballow\w*\s+\w+\s+to\b|"
     r"\blies?\s+ahead\b|\bformalit|\bimportant\b|\bmatters?\b|\bremains?\s+to\s+be\s+seen\b|"
     r"\bguaranteed\b|\bamong\b")
-GENERIC_HOLDERS = re.compile(r"(?i)^(?:analysts?|experts?|observers|investors|economists|"
-                             r"strategists|traders|markets?|people|many|some|others|they|"
-                             r"critics|pundits|the market|consensus)$")
+GENERIC_HOLDERS = re.compile(r"(?i)^(?:they|some|many|others|people)$|\b(?:analysts?|experts?|"
+                             r"observers|investors|economists|strategists|traders|markets?|"
+                             r"critics|pundits|consensus|majority|forecasters)\b")
 FRAME = re.compile(
     r"^(?:here's\s+)?(?:my|our)\s+(?:prediction|forecast|call|view)s?\s*:\s*|"
     r"^(?:i|we)\s+(?:do\s+not\s+|don't\s+)?(?:really\s+|still\s+|also\s+|firmly\s+|now\s+)?"
@@ -57,7 +58,7 @@ def judge(reading: Reading, folded: str, *, holder: str | None, view: str,
         return False, "given as the reason for another call, not a call of its own"
     if "not-stance" in reading.notes and not reading.probability:
         return False, "what someone can expect to meet, not a call on an outcome"
-    if not holder or GENERIC_HOLDERS.match(holder):
+    if not holder or GENERIC_HOLDERS.search(holder):
         return False, "no named person or firm holds it"
     claim = re.sub(r"\b(?:if|unless)\b[^,]*,?", "", folded)  # the condition is not the claim
     specific = has_number(claim) or bool(re.search(

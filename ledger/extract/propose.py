@@ -50,6 +50,12 @@ TARGET_SECTION = re.compile(r"\b(?:targets?|forecasts?|predictions?|outlook|proj
 DATELINE = re.compile(r"\d{1,2}:\d{2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
                       r"[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|"
                       r"aug|sep|oct|nov|dec)|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,")
+#: "Will oil demand peak this decade?" ... "Probably, as ..." / "I don't think it will."
+FUTURE_QUESTION = re.compile(r"^(?:will|is|are|can|could|should|would|might)\b")
+ANSWER = re.compile(r"(?:probably|almost certainly|certainly|likely|very likely|unlikely|"
+                    r"perhaps|possibly|maybe|doubtful|yes|no)\b\s*[,.;]")
+HEADLINE_CUE = re.compile(r"\b(?:will|won't|'ll|set to|poised to|tipped to|plans?|going to|"
+                          r"likely|unlikely|inevitable|doomed|should|could|may|might)\b")
 #: a figure specific enough to recognise when it is given again: 7,600; 2.5%; $65; 117 million
 FIGURE = re.compile(r"(?<![\d.,])(?:[$\u20ac\u00a3]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|"
                     r"[$\u20ac\u00a3]\d+(?:\.\d+)?|\d+(?:\.\d+)?\s?%|"
@@ -160,6 +166,11 @@ class Proposer:
     def _section(self, b: Block) -> tuple[int | None, bool]:
         """The year the headings above a block name (a dateline names none), and whether
         its heading announces a list of targets or forecasts."""
+        if b.head is not None:  # a table row: its head row says what the figures are
+            hf = self.f[b.head[0]:b.head[1]]
+            year = hz.year_named(hf)
+            if TARGET_SECTION.search(hf):
+                return (year if year and year >= self.made.year else None), True
         if b.section is None or b.section < self.first_para:
             return None, False  # a title or dateline above the text is no section
         head = self.blocks[b.section]
@@ -178,6 +189,7 @@ class Proposer:
         section_year, target_list = self._section(b)
         self.attr.paragraph(b.start, b.end)
         previous: tuple[hz.Horizon, bool] | None = None  # the paragraph's last horizon
+        asked: tuple[int, int] | None = None  # a question about the future, just asked
         year = section_year
         for sent in b.sentences:
             sf = self.f[sent[0]:sent[1]]
@@ -187,6 +199,9 @@ class Proposer:
                 year = named
             where = Where(b, sent, hz.find(sf, self.made, year=year), previous, section_year,
                           target_list, year, self.text[sent[0]:sent[1]].rstrip().endswith("?"))
+            if asked is not None and ANSWER.match(sf):
+                self._answer(asked, where)
+            asked = sent if where.question and FUTURE_QUESTION.search(sf) else None
             parts = list(clauses(self.text, self.f, sent, i))
             for n, cl in enumerate(parts):
                 nxt = parts[n + 1] if n + 1 < len(parts) and parts[n + 1].lead_in in \
@@ -213,10 +228,18 @@ class Proposer:
         if where.target_list and not reading.fls and has_number(cf) and (
                 due or where.section_year):
             reading = Reading(fls=True, kind="target")
-        if not reading.fls or (where.block.kind == "heading" and not reading.cues):
-            return
-        hedge = hedge_words(text[a:z], cf, reading)
-        map_hedge(hedge, reading)
+        shared = self._shared_frame(cl) if not reading.fls else None
+        if shared is not None:  # "She expects A to ... and B to ...": B shares the frame
+            reading = Reading(fls=True, kind="target" if has_number(cf) else shared.kind,
+                              phrase=shared.table_phrase, probability=shared.probability,
+                              band=shared.band, vague=shared.vague)
+        if not reading.fls or (where.block.kind == "heading" and not HEADLINE_CUE.search(cf)):
+            return  # a heading counts only with a verb that looks forward ("X set to hold")
+        if shared is not None:
+            hedge = shared.phrase
+        else:
+            hedge = hedge_words(text[a:z], cf, reading)
+            map_hedge(hedge, reading)
         due_on: date | None
         if due is not None:
             due_on, basis, due_text = due.due, "stated", text[a + due.start:a + due.end]
@@ -233,6 +256,37 @@ class Proposer:
             band=reading.band, vague=reading.vague, due_on=due_on, due_basis=basis,
             due_text=due_text, record=record, reason=reason, kind=reading.kind,
             lead=where.block.lead, view_reason=why))
+
+    def _answer(self, question: tuple[int, int], where: Where) -> None:
+        """"Will prices come down? Probably, ...": the answer's hedge on the question's claim
+        (proposed, not recorded: the analyst words the claim)."""
+        text = self.text
+        m = ANSWER.match(self.f, where.sentence[0])
+        assert m is not None
+        a, z = _span(text, where.sentence[0], where.sentence[1])
+        reading = Reading(fls=True)
+        map_hedge(text[m.start():m.end()].strip(" ,."), reading)
+        ask = text[question[0]:question[1]].rstrip(" ?")
+        claim = re.sub(r"(?i)^(will|is|are|can|could|should|would)\s+(\S+(?:\s+\S+)??)\s+",
+                       lambda g: f"{g.group(2)} {g.group(1).lower()} ", ask, count=1)
+        due = hz.due_of(hz.find(self.f[question[0]:question[1]], self.made), self.made)
+        self.out.append(Proposal(
+            quote=text[a:z], start=a, end=z, statement=statement(claim, self.attr.last_org),
+            holder=self.holder, view="own", phrase=text[m.start():m.end()].strip(" ,."),
+            table_phrase=reading.phrase, probability=reading.probability, band=reading.band,
+            vague=reading.vague, due_on=due.due if due else None,
+            due_basis="context" if due else "none",
+            due_text="the question before" if due else "", record=False,
+            reason="answers the question before it: word the claim from the question",
+            kind="prediction", lead=where.block.lead, view_reason="the author's answer"))
+
+    def _shared_frame(self, cl: Clause) -> Proposal | None:
+        """The call a clause joined by "and" to a forecasting verb's first object shares its
+        frame with (the last one proposed, in the same sentence)."""
+        if cl.lead_in != "and-ellipsis" or not self.out:
+            return None
+        last = self.out[-1]
+        return last if cl.sentence[0] <= last.start < cl.sentence[1] else None
 
     def _context_due(self, cl: Clause, where: Where, near: list[hz.Horizon],
                      reading: Reading, cf: str) -> tuple[date | None, str, str]:
@@ -304,10 +358,8 @@ class Proposer:
                     best, score = q, s
             sentence_score = max((len(mine & _content(t)) / len(mine) for _, t in body_text),
                                  default=0.0)
-            if best is not None and score >= 0.5:
-                p.view, p.holder = best.view, best.holder
-                if best.kind == "plan":
-                    p.kind = "plan"
+            if best is not None and score >= 0.5 and best.kind == "plan":
+                p.view, p.holder, p.kind = best.view, best.holder, "plan"  # a firm's plan
             if max(score, sentence_score) >= 0.5:
                 p.record = False
                 p.reason = ("a plan, repeated in the headline or standfirst" if p.kind == "plan"

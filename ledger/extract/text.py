@@ -28,6 +28,10 @@ def fold(text: str) -> str:
 
 
 BULLET = re.compile(r"\s*(?:[\u2022\u00b7\u25aa\u25cf\u2023*\u2013\u2014-]|\d{1,2}[.)])\s+")
+TABLE_ROW = re.compile(r"\s*\|(.*)\|\s*")
+TABLE_RULE = re.compile(r"\s*\|[\s:|-]*\|\s*")
+MD_HEADING = re.compile(r"\s*#{1,6}\s+")
+EMPHASIS = re.compile(r"\s*([*_]{1,2})[^*_]+\1\s*")
 NUMBERED = re.compile(r"\s*(?:\d{1,2}|[ivx]{1,4}|[a-h])[.)]\s+")
 _TERMINAL = ".!?;\"'\u201d\u2019)\u2026"
 FURNITURE = re.compile(
@@ -45,8 +49,9 @@ BYLINE = re.compile(r"\s*[Bb]y\s+([A-Z][\w.'\u2019-]+(?:\s+[A-Z][\w.'\u2019-]+){
 
 @dataclass
 class Block:
-    """A line of the body: ``kind`` is heading, item (list entry), para or skip (site
-    furniture and legal boilerplate)."""
+    """A line of the body: ``kind`` is heading, item (a list entry or a table row), para or
+    skip (site furniture, legal boilerplate, a table's head and rule). ``head`` is a table
+    row's header row (where its column says what the figures are)."""
 
     start: int
     end: int
@@ -54,6 +59,7 @@ class Block:
     lead: bool = False  # headline and standfirst: before the byline
     section: int | None = None  # the heading block this one sits under
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    head: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,7 @@ def blocks(text: str) -> list[Block]:
     section = None
     byline_at = None
     legal_seen = False
+    head: tuple[int, int] | None = None
     for line in text.split("\n"):
         start, end = _trim(text, pos, pos + len(line))
         pos += len(line) + 1
@@ -114,7 +121,28 @@ def blocks(text: str) -> list[Block]:
             out.append(Block(start, end, "skip", section=section))
             continue
         numbered = NUMBERED.match(body)
-        if numbered and _is_heading(body[numbered.end():]):  # "4) Microsoft in 2012"
+        table = TABLE_ROW.fullmatch(body)
+        if table:  # a Markdown table: the head row, the rule, then one entry a row
+            if TABLE_RULE.fullmatch(body):
+                out.append(Block(start, end, "skip", section=section))
+                continue
+            if head is None:
+                head = (start, end)
+                out.append(Block(start, end, "skip", section=section))
+                continue
+            inner = _trim(text, start + table.start(1), start + table.end(1))
+            out.append(Block(inner[0], inner[1], "item", section=section, head=head))
+            continue
+        head = None
+        markdown = MD_HEADING.match(body)
+        if markdown:
+            block = Block(start + markdown.end(), end, "heading", section=section)
+            section = len(out)
+        elif EMPHASIS.fullmatch(body):  # "*Jonas Weber, 15 April 2024*": a byline or caption
+            out.append(Block(start, end, "skip", section=section))
+            byline_at = byline_at if byline_at is not None else len(out) - 1
+            continue
+        elif numbered and _is_heading(body[numbered.end():]):  # "4) Microsoft in 2012"
             block = Block(start, end, "heading", section=section)
             section = len(out)
         elif BULLET.match(body):
@@ -127,9 +155,11 @@ def blocks(text: str) -> list[Block]:
         else:
             block = Block(start, end, "para", section=section)
         out.append(block)
-    if byline_at is not None:
-        for b in out[:byline_at]:
-            b.lead = True
+    # the headline, standfirst and byline: everything above the byline, or above the first
+    # paragraph when there is none
+    first_para = next((i for i, b in enumerate(out) if b.kind == "para"), len(out))
+    for b in out[:byline_at if byline_at is not None else first_para]:
+        b.lead = True
     seg = _segmenter()
     for b in out:
         if b.kind == "skip":
@@ -180,13 +210,20 @@ CLAUSE_CUE = re.compile(
     r"\b(?:will|won't|'ll|would|wouldn't|should|shall|could|might|may|going to|"
     r"expects?|think|believe|forecasts?|predicts?|(?:is|are)\s+(?:\w+\s+)?(?:likely|unlikely)|"
     r"inevitable|lies? ahead|set to|bound to|on track to|plans? to|intends? to|doubt|"
-    r"hard (?:for \w+ )?to see|possible|possibility|expected to|forecast to|projected to)\b")
+    r"hard (?:for \w+ )?to see|possible|possibility|expected to|forecast to|projected to|"
+    r"sees?|pricing|confident|surprised)\b")
 _SPLITTERS = re.compile(
     r";\s*|:\s+|,\s*which is why\s+|,\s*(?=which\s+(?:will|would|should|could|may|might)\b)|"
     r",?\s+(?:simply\s+)?because\s+|,\s*since\s+|"
     r",?\s+(?:and|but|yet|whilst|while|whereas|although|though)\s+(?:that\s+)?|,\s+")
 
 
+#: a forecasting verb with its "X to V" or figure ...
+FRAME_TO = re.compile(r"\b(?:expects?|expected|forecasts?|predicts?|sees?|projects?|"
+                      r"estimates?|anticipates?)\b.*\b(?:to\s+[a-z]+|\d)")
+#: ... and the second call that shares it: "Bank Rate to end the year at 4%", "3% in 2026"
+ELLIPSIS = re.compile(r"(?:the\s+|a\s+|an\s+|its\s+)?(?:[\w'-]+\s+){0,5}to\s+[a-z]+\b|"
+                      r"[$\u20ac\u00a3]?\d[\d.,]*\s?%?\s+(?:in|by|for)\s+")
 _WHICH_MODAL = re.compile(r"which\s+(?:will|would|should|could|may|might)\b")
 
 
@@ -227,6 +264,8 @@ def clauses(text: str, folded: str, sentence: tuple[int, int], block: int) -> It
             continue  # "My prediction: ...", "says: ..." introduce what follows
         left = folded[cut:m.start()]
         right = folded[m.end():end]
+        if joint == "and" and FRAME_TO.search(left) and ELLIPSIS.match(right):
+            hard, joint = True, "and-ellipsis"  # "expects A to ... and B to ...": two calls
         if not hard:
             if joint != ":" and not _new_clause(right):
                 continue

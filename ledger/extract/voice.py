@@ -32,6 +32,16 @@ ACCORDING = re.compile(rf"\b[Aa]ccording\s+to\s+(?:(?:the\s+)?(?:latest\s+|new\s
                        rf"(?:research|data|figures|estimates|forecasts|a\s+\w+|an\s+\w+|"
                        rf"analysts|analysis|report|survey|study)\s+(?:from|by|at|of)\s+)?"
                        rf"({NAME})")
+#: a group that holds a view ("All 42 economists polled by X expect", "markets are pricing")
+GROUP = re.compile(rf"((?:[Aa]ll\s+|[Mm]ost\s+|[Mm]any\s+|[Ss]ome\s+)?(?:\d+\s+)?(?:analysts|"
+                   rf"economists|strategists|investors|traders|experts|forecasters|[Ff]inancial\s+"
+                   rf"markets|[Mm]arkets|[Aa]\s+majority|[Tt]he\s+consensus|[Oo]thers)"
+                   rf"(?:\s+(?:polled|surveyed|asked)\s+by\s+{NAME})?)\s+(?:now\s+|also\s+)?"
+                   rf"(?:expect|see|forecast|predict|think|believe|say|are\s+pricing|reckon|bet)\b")
+#: a forecast with its owner ("The bank's own forecasts", "Goldman's target")
+OWNED = re.compile(rf"((?:[Tt]he\s+)?[\w&.-]+(?:\s+{CAP})*|{NAME})(?:\u2019s|'s|s\u2019|s')\s+"
+                   rf"(?:own\s+|latest\s+|new\s+|central\s+|base\s+|updated\s+)?"
+                   rf"(?:forecasts?|projections?|estimates?|targets?|outlook|predictions?|guidance)\b")
 QUOTE_PAIRS = (("\u201c", "\u201d"), ('"', '"'))
 OWN = re.compile(r"(?<![\w'\u2019])(?:I|I['\u2019](?:m|ve|d|ll)|[Mm]y|me|mine)(?![\w'\u2019])|"
                  r"\b[Ii]n\s+my\s+view\b")
@@ -169,6 +179,15 @@ class Attribution:
             return Voice("own", self.author, "the author's own words (I, my)")
         sent = text[sentence[0]:sentence[1]]
         local = text[sentence[0]:z]  # the sentence up to the end of this clause
+        m = GROUP.search(text[a:z]) or GROUP.search(local)
+        if m:
+            return Voice("attributed", m.group(1), "a group's view")
+        m = OWNED.search(text[a:z])
+        if m and m.group(1).lower() not in ("my", "our"):
+            who = self._resolve(m.group(1), False) if m.group(1).lower().startswith("the ") \
+                else _clean_name(m.group(1))
+            if who:
+                return Voice("attributed", who, "its own forecast")
         m = ACCORDING.search(local)
         if m:
             who = _clean_name(m.group(1))
