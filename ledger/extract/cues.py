@@ -305,9 +305,10 @@ def read_clause(f: str, *, future_horizon: bool, question: bool = False,
 
 
 @lru_cache(maxsize=1)
-def _entries() -> list[tuple[str, Phrase]]:
-    """Phrase-table names and aliases, longest first."""
-    return sorted(lookup().items(), key=lambda kv: -len(kv[0]))
+def _entries() -> list[tuple[str, Phrase, re.Pattern[str]]]:
+    """Phrase-table names and aliases, longest first, each with its whole-word pattern."""
+    return [(name, entry, re.compile(rf"(?<![\w']){re.escape(name)}(?![\w'])"))
+            for name, entry in sorted(lookup().items(), key=lambda kv: -len(kv[0]))]
 
 
 def hedge_words(text: str, f: str, r: Reading) -> str:
@@ -323,10 +324,10 @@ def hedge_words(text: str, f: str, r: Reading) -> str:
         neg = re.search(r"(?:\bnot|n't|\bnever)\s*(?:\w+\s+)?$", f[max(0, a - 14):a])
         if neg:
             spans.append((max(0, a - 14) + neg.start(), a))
-    for name, _entry in _entries():
+    for name, _entry, pattern in _entries():
         if " " not in name:
             continue
-        for m in re.finditer(rf"(?<![\w']){re.escape(name)}(?![\w'])", f):
+        for m in pattern.finditer(f):
             if any(m.start() <= b and a <= m.end() for a, b in r.cues):
                 spans.append(m.span())
     for m in re.finditer(r"\b(?:is|are|was)\s+(?=(?:very\s+|highly\s+)?(?:likely|unlikely|"
@@ -350,9 +351,8 @@ def map_hedge(hedge: str, r: Reading) -> None:
     parts = [p.strip() for p in h.split("...")]
     found: Phrase | None = None
     found_text = ""
-    for name, entry in _entries():
-        pattern = rf"(?<![\w']){re.escape(name)}(?![\w'])"
-        if any(re.search(pattern, p) for p in parts):
+    for name, entry, pattern in _entries():
+        if any(pattern.search(p) for p in parts):
             found, found_text = entry, name
             break
     if found is None:
@@ -361,7 +361,7 @@ def map_hedge(hedge: str, r: Reading) -> None:
         found.p >= 0.5
     r.negated = negated
     blocking = BLOCKING.search(h)
-    if negated or (blocking and not re.search(BLOCKING.pattern, found_text)):
+    if negated or (blocking and not BLOCKING.search(found_text)):
         return
     r.phrase = found.name
     r.band = found.band

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from ledger.core.dates import MONTHS, DateError, parse_due, parse_span
 
@@ -24,6 +25,12 @@ UNIT = r"(days?|weeks?|months?|quarters?|years?)"
 MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
            "4th": 4, "final": 4, "last": 4}
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """Compiled once a process (re's own cache is shared with pysbd's many patterns)."""
+    return re.compile(pattern)
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,7 @@ def find(f: str, made: date, *, year: int | None = None) -> list[Horizon]:
         out.append(Horizon(m.start(), m.end(), due))
 
     def each(pattern: str) -> list[re.Match[str]]:
-        return list(re.finditer(pattern, f))
+        return list(_compiled(pattern).finditer(f))
 
     # spans counted from the article's date
     for m in each(r"\b(?:by|at)\s+this\s+time\s+next\s+year\b|\ba\s+year\s+from\s+now\b|"

@@ -33,8 +33,8 @@ ACCORDING = re.compile(rf"\b[Aa]ccording\s+to\s+(?:(?:the\s+)?(?:latest\s+|new\s
                        rf"analysts|analysis|report|survey|study)\s+(?:from|by|at|of)\s+)?"
                        rf"({NAME})")
 #: a group that holds a view ("All 42 economists polled by X expect", "markets are pricing")
-GROUP = re.compile(rf"((?:[Aa]ll\s+|[Mm]ost\s+|[Mm]any\s+|[Ss]ome\s+)?(?:\d+\s+)?(?:analysts|"
-                   rf"economists|strategists|investors|traders|experts|forecasters|[Ff]inancial\s+"
+GROUP = re.compile(rf"(?<!than\s)(?<!as\s)((?:[Aa]ll\s+|[Mm]ost\s+|[Mm]any\s+|[Ss]ome\s+)?"
+                   rf"(?:\d+\s+)?(?:analysts|economists|strategists|investors|traders|experts|forecasters|[Ff]inancial\s+"
                    rf"markets|[Mm]arkets|[Aa]\s+majority|[Tt]he\s+consensus|[Oo]thers)"
                    rf"(?:\s+(?:polled|surveyed|asked)\s+by\s+{NAME})?)\s+(?:now\s+|also\s+)?"
                    rf"(?:expect|see|forecast|predict|think|believe|say|are\s+pricing|reckon|bet)\b")
