@@ -16,7 +16,7 @@ changing the same claim at once are told instead of overwriting each other (see
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from types import TracebackType
@@ -92,17 +92,9 @@ class Ledger:
         authors: Sequence[str] = (),
     ) -> Done:
         return changes.add_source(
-            self.store,
-            self.actor,
-            title=title,
-            key=key,
-            outlet=outlet,
-            url=url,
-            published_on=published_on,
-            published_at=published_at,
-            authors=authors,
-            today=self.today(),
-        )
+            self.store, self.actor, title=title, key=key, outlet=outlet, url=url,
+            published_on=published_on, published_at=published_at, authors=authors,
+            today=self.today())
 
     def add_claim(
         self,
@@ -167,17 +159,8 @@ class Ledger:
         citation: str | None = None,
         stance: str = "context",
     ) -> Done:
-        return changes.add_evidence(
-            self.store,
-            self.actor,
-            claim,
-            summary,
-            on=on,
-            url=url,
-            citation=citation,
-            stance=stance,
-            today=self.today(),
-        )
+        return changes.add_evidence(self.store, self.actor, claim, summary, on=on, url=url,
+                                    citation=citation, stance=stance, today=self.today())
 
     def resolve(
         self,
@@ -330,21 +313,15 @@ class Ledger:
         return Request(as_of=as_of or self.today(), period=period, by=group_by, every=every,
                        zone=self.zone)
 
-    def report_html(self, *, as_of: date | None = None, period: Any = None,
-                    every: str | None = None, progress: Progress = None) -> str:
-        """The single-file HTML scorecard, by analyst, with every analyst's calls (a trend
-        step is chosen from the outcomes' span when ``every`` is None)."""
-        from ledger.scorecard.site import html_file
+    def report_pages(self, *, site: bool = False, as_of: date | None = None,
+                     period: Any = None, every: str | None = None,
+                     progress: Progress = None) -> Any:
+        """The scorecard for readers, by analyst: one HTML file (text), or with ``site`` the
+        site's files as (relative path, HTML) pairs, made as they are read."""
+        from ledger.scorecard import site as pages
 
-        return html_file(self.store, self._request(as_of, period, "author", every), progress)
-
-    def report_site(self, *, as_of: date | None = None, period: Any = None,
-                    every: str | None = None,
-                    progress: Progress = None) -> Iterator[tuple[str, str]]:
-        """The scorecard site's files as (relative path, HTML), produced as they are read."""
-        from ledger.scorecard.site import site
-
-        return site(self.store, self._request(as_of, period, "author", every), progress)
+        make = pages.site if site else pages.html_file
+        return make(self.store, self._request(as_of, period, "author", every), progress)
 
     # -- exchange ---------------------------------------------------------------------------
     def export_jsonl(self, out: IO[str], progress: Progress = None) -> int:

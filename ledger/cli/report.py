@@ -82,10 +82,10 @@ def report(
     with progress_bar("scoring") or nullcontext() as bar:
         if fmt == "site":
             assert out is not None
-            n = write_folder(out, lg.report_site(as_of=day, period=per, every=step,
-                                                 progress=bar), force=force)
+            n = write_folder(out, lg.report_pages(site=True, as_of=day, period=per,
+                                                  every=step, progress=bar), force=force)
         elif fmt == "html":
-            text = lg.report_html(as_of=day, period=per, every=step, progress=bar)
+            text = lg.report_pages(as_of=day, period=per, every=step, progress=bar)
         else:
             text = render(lg.report(as_of=day, period=per, group_by=group_by.value,
                                     every=step, progress=bar), fmt)

@@ -94,7 +94,7 @@ NUMBER = _rx(r"(?<![\w.])(?:[$\u20ac\u00a3\u00a5]\s?)?\d[\d,.]*\s?(?:%|percent|p
              r"nine|ten|twelve|twenty|fifty|hundred|thousand|million|billion)\b")
 YEAR = _rx(r"^(?:19|20|21)\d\d$")
 PLAN = _rx(r"\b(?:plans?|planning|intends?|intending|aims?|aiming|vows?|vowing|pledges?|"
-           r"promises?|is preparing|are preparing|prepares|wants?)\s+to\b|\bplans\s+(?!to\b)\S|"
+           r"promises?|is preparing|are preparing|prepares|wants?)\s+to\b|\bplans(?=\s+(?!to\b)\S)|"
            r"\b(?:wants?|targets|is\s+targeting|are\s+targeting|aims?\s+for)\s+(?:\w+\s+)?\d")
 ANNOUNCED = _rx(r"\b(?:announced|announces|said|says|confirmed|confirms|revealed|stated|told"
                 r"\s+\w+)\s+(?:that\s+)?(?:it|they|we|the company|the firm|the group|"

@@ -42,6 +42,7 @@ FRAME = re.compile(
     r"^(?:i|we)\s+(?:do\s+not\s+|don't\s+)?(?:really\s+|still\s+|also\s+|firmly\s+|now\s+)?"
     r"(?:expect|think|believe|forecast|predict|reckon|suspect|doubt)s?\s+(?:that\s+)?|"
     r"^it\s+(?:does\s+)?stands?\s+to\s+reason\s+that\s+|"
+    r"^it(?:'s|\u2019s|\s+is)\s+(?:hard|difficult)\s+(?:for\s+(?:me|us)\s+)?to\s+see\s+|"
     r"^(?:whilst|while|although|though|and|but|yet|so|however,|nevertheless,|instead,|"
     r"likewise,?|also,)\s+", re.I)
 HEDGE_ADVERBS = re.compile(r"(?i)\b(will|would|should|could|may|might|is|are)\s+(?:very\s+|"
@@ -83,7 +84,11 @@ def statement(quote: str, antecedent: str | None) -> str:
         s = FRAME.sub("", s, count=1).strip()
     s = HEDGE_ADVERBS.sub(lambda m: m.group(1) + " ", s)
     s = re.sub(r"(?i)\bwon['\u2019]t\b", "will not", s)
-    if antecedent and re.match(r"(?i)(?:it|they)\s", s):
+    if antecedent and re.match(r"(?i)(?:its|their)\s", s):
+        s = f"{antecedent}'s" + s[s.index(" "):]
+    elif antecedent and re.match(r"(?i)(?:it|they)\s", s) and not re.match(
+            r"(?i)it(?:'s|\u2019s|\s+is|\s+was|\s+seems)\s+(?:hard|difficult|likely|unlikely|"
+            r"possible|clear|certain|time|too|not)\b", s):  # an "it" that stands for nothing
         s = antecedent + s[s.index(" "):]
     s = re.sub(r"\s+", " ", s).strip(" ,;:")
     if not s:

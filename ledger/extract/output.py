@@ -5,7 +5,6 @@ schema ``extract`` in docs/json.md) and a seed file for the analyst, every claim
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -39,10 +38,8 @@ class Source:
 
     def as_json(self) -> dict[str, Any]:
         return {"key": self.key, "title": self.title, "author": self.author,
-                "outlet": self.outlet, "url": self.url,
-                "published_on": self.published_on.isoformat(),
-                "published_at": self.published_at.isoformat().replace("+00:00", "Z")
-                if self.published_at else None, "file": self.origin}
+                "outlet": self.outlet, "url": self.url, "published_on": self.published_on,
+                "published_at": self.published_at, "file": self.origin}
 
 
 def source_of(article: Article, made: date, key: str | None) -> Source:
@@ -59,15 +56,17 @@ def proposal_json(p: Proposal) -> dict[str, Any]:
         "holder": p.holder, "view": p.view, "kind": p.kind, "phrase": p.phrase,
         "table_phrase": p.table_phrase, "probability": p.probability,
         "band": list(p.band) if p.band else None, "vague": p.vague,
-        "due_on": p.due_on.isoformat() if p.due_on else None, "due_basis": p.due_basis,
+        "due_on": p.due_on, "due_basis": p.due_basis,
         "due_text": p.due_text or None, "record": p.record, "reason": p.reason,
     }
 
 
 def to_json(source: Source, proposals: list[Proposal]) -> str:
-    return json.dumps({"source": source.as_json(),
-                       "proposals": [proposal_json(p) for p in proposals]},
-                      indent=2, ensure_ascii=False) + "\n"
+    """In the ledger's one JSON vocabulary (ISO days, UTC instants: ``ledger.core.jsonenc``)."""
+    from ledger.core.jsonenc import pretty
+
+    return pretty({"source": source.as_json(),
+                   "proposals": [proposal_json(p) for p in proposals]}) + "\n"
 
 
 def _v(value: Any) -> str:

@@ -36,8 +36,15 @@ LEADING = re.compile(r"(?:whilst|while|although|though|and|but|yet|so|however,?|
 #: ("according to X, ..."): the quote starts after it
 FRAMED = re.compile(r".{0,160}?\b(?:says|said|adds|added|notes|noted|writes|wrote|explains|"
                     r"explained|predicts|predicted|warns|warned|argues|argued|told\s+\w+)"
-                    r"\s*[:,]?\s*[\u201c\"]|(?:[^,]{0,80},\s*)?according\s+to\s+[^,]{1,160},\s*",
+                    r"\s*[:,]?\s*[\u201c\"]|.{0,160}?\b(?:says|said|adds|added|notes|noted|"
+                    r"writes|wrote|warns|warned|argues|argued|estimates|estimated|reported|"
+                    r"reports|pointed\s+out|points\s+out)(?:\s+on\s+\w+|\s+in\s+a\s+\w+(?:\s+\w+)?)?\s+that\s+|(?:[^,]{0,80},\s*)?according\s+to\s+[^,]{1,160},\s*",
                     re.I)
+#: an adverbial phrase before the subject (kept when it holds a horizon: "By the end of the
+#: year, it will ...")
+FRONTED = re.compile(r"(?:with|given|after|despite|amid|following|thanks\s+to|because\s+of|"
+                     r"due\s+to|like|unlike|as\s+for|in\s+light\s+of|considering)\b[^,]{3,120},\s+",
+                     re.I)
 CONTINUES = re.compile(r"^(?!it\s+(?:is|'s|was|seems|looks|remains)\b)(?:instead|also|then|"
                        r"that|this|these|those|they|he|she|it|his|her|its|their|both|such|"
                        r"the\s+same)\b|^\S+(?:\s+\S+)?\s+also\b", re.I)
@@ -111,6 +118,9 @@ def _span(text: str, a: int, z: int) -> tuple[int, int]:
     quotation marks left out."""
     m = FRAMED.match(text, a, z)
     if m and m.end() < z:
+        a = m.end()
+    m = FRONTED.match(text, a, z)  # "With the success Xiaomi has had, entry ... is inevitable"
+    if m and m.end() < z and not hz.find(fold(m.group(0)), date(2000, 1, 1)):
         a = m.end()
     changed = True
     while changed and a < z:
@@ -251,7 +261,7 @@ class Proposer:
                                                             "since"))
         self.out.append(Proposal(
             quote=text[a:z], start=a, end=z,
-            statement=statement(text[a:z], self.attr.last_org), holder=holder, view=view,
+            statement=statement(text[a:z], self.attr.topic), holder=holder, view=view,
             phrase=hedge, table_phrase=reading.phrase, probability=reading.probability,
             band=reading.band, vague=reading.vague, due_on=due_on, due_basis=basis,
             due_text=due_text, record=record, reason=reason, kind=reading.kind,
@@ -271,7 +281,7 @@ class Proposer:
                        lambda g: f"{g.group(2)} {g.group(1).lower()} ", ask, count=1)
         due = hz.due_of(hz.find(self.f[question[0]:question[1]], self.made), self.made)
         self.out.append(Proposal(
-            quote=text[a:z], start=a, end=z, statement=statement(claim, self.attr.last_org),
+            quote=text[a:z], start=a, end=z, statement=statement(claim, self.attr.topic),
             holder=self.holder, view="own", phrase=text[m.start():m.end()].strip(" ,."),
             table_phrase=reading.phrase, probability=reading.probability, band=reading.band,
             vague=reading.vague, due_on=due.due if due else None,

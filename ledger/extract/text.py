@@ -226,7 +226,7 @@ ELLIPSIS = re.compile(r"(?:the\s+|a\s+|an\s+|its\s+)?(?:[\w'-]+\s+){0,5}to\s+[a-
 _WHICH_MODAL = re.compile(r"which\s+(?:will|would|should|could|may|might)\b")
 
 
-def _new_clause(right: str, words: int = 7) -> bool:
+def _new_clause(right: str, words: int = 12) -> bool:
     """Does ``right`` (folded) open a clause with its own subject and a cue near its start?"""
     r = right.lstrip()
     r = re.sub(r"^(?:that|by [^,]{1,40},|in [^,]{1,40},|at [^,]{1,40},)\s*", "", r)

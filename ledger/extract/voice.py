@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CAP = r"[A-Z][\w\u2019'.&-]*"
+CAP = r"[A-Z](?:[\w\u2019'&-]|\.(?=\w))*"
 NAME = rf"{CAP}(?:\s+(?:(?:of|at|de|van|von|der|du|la|&)\s+)?(?:{CAP}|\d+\b))*"
 BODIES = (r"agency|bank|central\s+bank|company|firm|group|fund|ministry|government|"
           r"commission|institute|organi[sz]ation|cartel|report|survey|study|regulator|"
@@ -42,6 +42,10 @@ GROUP = re.compile(rf"(?<!than\s)(?<!as\s)((?:[Aa]ll\s+|[Mm]ost\s+|[Mm]any\s+|[S
 OWNED = re.compile(rf"((?:[Tt]he\s+)?[\w&.-]+(?:\s+{CAP})*|{NAME})(?:\u2019s|'s|s\u2019|s')\s+"
                    rf"(?:own\s+|latest\s+|new\s+|central\s+|base\s+|updated\s+)?"
                    rf"(?:forecasts?|projections?|estimates?|targets?|outlook|predictions?|guidance)\b")
+#: a verb right after a name: the name is a subject ("Xiaomi announced", "OPEC is")
+SUBJECT_VERB = re.compile(r"(?:\u2019s|'s)?\s+(?:will|would|is|was|are|were|has|had|can|may|"
+                          r"could|should|plans?|announced|said|says|expects?|forecasts?|"
+                          r"continues|keeps|remains|[a-z]+ed|[a-z]{3,}s)\b")
 QUOTE_PAIRS = (("\u201c", "\u201d"), ('"', '"'))
 OWN = re.compile(r"(?<![\w'\u2019])(?:I|I['\u2019](?:m|ve|d|ll)|[Mm]y|me|mine)(?![\w'\u2019])|"
                  r"\b[Ii]n\s+my\s+view\b")
@@ -125,6 +129,7 @@ class Attribution:
         self.carry_is_plan = False  # ... that began with a firm announcing what it will do
         self.last_org: str | None = None  # the last name before the clause (for "it")
         self.names_seen: list[str] = []
+        self.subjects: dict[str, int] = {}  # names seen as subjects, and how often
 
     def paragraph(self, start: int, end: int) -> None:
         self._para = (start, end)
@@ -162,8 +167,8 @@ class Attribution:
             noun = common.group(1).lower()
             return next((n for n in reversed(self.names_seen) if noun in n.lower()),
                         self.last_org)
-        if who.lower() in ("they", "it"):
-            return None if not plan else self._carry
+        if who.lower() in ("they", "it"):  # "OPEC is more bullish: it forecasts ..."
+            return self.last_org
         return _clean_name(who)
 
     def voice(self, clause: tuple[int, int], sentence: tuple[int, int], *, plan: bool) -> Voice:
@@ -210,6 +215,15 @@ class Attribution:
         return Voice("own", self.author, "the author's narrative")
 
 
+    @property
+    def topic(self) -> str | None:
+        """What the article is about so far: the name most often a subject (the most recent
+        of equals). A proposed statement's leading "it" is read as this."""
+        if not self.subjects:
+            return None
+        top = max(self.subjects.values())
+        return next(n for n in reversed(list(self.subjects)) if self.subjects[n] == top)
+
     def _note_names(self, before: int) -> None:
         """Remember the last name written before ``before`` in the paragraph (the antecedent
         of a leading "it" in a proposed statement)."""
@@ -220,9 +234,11 @@ class Attribution:
             sentence_start = start == self._para[0] or self.text[start - 2:start] in (". ", "! ")
             name = _clean_name(m.group(0))
             if name and not (sentence_start and " " not in name and name in NOT_HOLDERS):
-                self.last_org = name
                 if name not in self.names_seen:
                     self.names_seen.append(name)
+                if SUBJECT_VERB.match(self.text, self._para[0] + m.end()):
+                    self.last_org = name  # a name doing something: what a later "it" means
+                    self.subjects[name] = self.subjects.get(name, 0) + 1
 
 
 def _outside_quotes(text: str, a: int, z: int, quotes: list[tuple[int, int]]) -> str:

@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date
+from datetime import date
 from typing import Any
 
 from ledger.ops.progress import Progress
 from ledger.scorecard import charts, query
 from ledger.scorecard import words as w
 from ledger.scorecard.build import SMALL_SAMPLE, Request, build, window
+from ledger.scorecard.calls import CallRow, call_rows
 from ledger.scorecard.pages import (
     Cell,
     analyst_files,
@@ -30,7 +31,6 @@ from ledger.scorecard.pages import (
     link,
     page,
     table,
-    url_link,
 )
 from ledger.scorecard.render import findings, murphy_line, provenance
 from ledger.store.engine import Store
@@ -80,8 +80,8 @@ class Scorecard:
         with store.read() as conn:
             self.names = names(conn)
             with query.segments(conn, self.win):
-                rows = query.call_rows(conn, self.win)
-        self.pairs: dict[int, list[query.CallRow]] = defaultdict(list)
+                rows = call_rows(conn, self.win)
+        self.pairs: dict[int, list[CallRow]] = defaultdict(list)
         for r in rows:
             self.pairs[r.claim_id].append(r)
         people = {self.names[r.analyst_id] for r in rows}
@@ -303,6 +303,8 @@ def html_file(store: Store, req: Request, progress: Progress = None) -> str:
 def site(store: Store, req: Request, progress: Progress = None) -> Iterator[tuple[str, str]]:
     """The site's files as (relative path, HTML): a page per claim, per analyst, the list of
     claims and the index."""
+    from ledger.scorecard.claim_page import claim_page
+
     sc = Scorecard(store, req, progress)
     foot = sc.footer()
     for s in sc.stories():
@@ -324,100 +326,3 @@ def site(store: Store, req: Request, progress: Progress = None) -> Iterator[tupl
     body = sc.index_body("", with_links=True) + (
         f"<p>{link('claims.html', f'Every claim ({len(sc.claim_rows)})')}</p>")
     yield "index.html", page(f"Scorecard as of {sc.report['as_of']}", body, footer=foot)
-
-
-def claim_page(sc: Scorecard, s: dict[str, Any], footer: str) -> str:
-    up = "../"
-    files = sc.files
-
-    def who(name: str) -> str:
-        return link(up + "analysts/" + files[name], name) if name in files else esc(name)
-
-    src = s["source"]
-    res = s["resolution"]
-    outcome = w.outcome(s["status"])
-    parts = [f"<h1>{esc(s['statement'])}</h1>",
-             f"<p class='headline'>Outcome: <span class='outcome-{esc(s['status'])}'>"
-             f"{esc(outcome)}</span>"
-             + (f", known {esc(res['known_on'])}" if res else f"; due {esc(s['due_on'])}")
-             + "</p>"]
-    if s["quote"]:
-        parts.append(f"<blockquote>“{esc(s['quote'])}”</blockquote>")
-    source = ""
-    if src:
-        source = url_link(src["url"], src["title"]) + esc(
-            "".join(f", {x}" for x in (src["outlet"], src["published_on"]) if x))
-        if src["authors"]:
-            source += esc(" by ") + ", ".join(who(a) for a in src["authors"])
-    parts.append(facts([
-        ("Made by", who(s["author"])), ("Made on", esc(s["made_on"])),
-        ("Falls due", esc(s["due_on"]) + esc(f" ({s['due_basis']}"
-                                              + (f": {s['due_note']}" if s["due_note"] else "")
-                                              + ")")),
-        ("Source", source), ("How it is judged", esc(s["criteria"])),
-        ("Subject", esc(s["subject"])), ("Tags", esc(", ".join(s["tags"]))),
-        ("Key", esc(s["key"])),
-        ("Withdrawn", esc(f"{s['withdrawn_on']}" + (" (late: still scored)"
-                                                     if s["withdrawal_late"] else "")
-                          + (f": {s['withdrawn_note']}" if s["withdrawn_note"] else ""))
-         if s["withdrawn_on"] else ""),
-    ]))
-    briers = {sc.names[p.analyst_id]: p.brier for p in sc.pairs.get(int(s["id"]), [])}
-    parts += ["<h2>Forecasts over time</h2>", table(
-        [("#", "num"), ("By", ""), ("Made on", "num"), ("Probability", "num"),
-         ("In their words", ""), ("Marks", ""), ("Note", "wide")],
-        [[esc(f["number"]), who(f["by"]), esc(f["made_on"]), esc(w.percent(f["probability"])),
-          esc(f["given"] or ""), _forecast_marks(f), esc(f["note"] or "")]
-         for f in s["forecasts"]])]
-    scored = [(n, b) for n, b in sorted(briers.items()) if b is not None]
-    if scored:
-        parts += ["<h2>Scores</h2>", table(
-            [("Analyst", ""), ("Brier on this claim", "num")],
-            [[who(n), esc(w.f3(b))] for n, b in scored])]
-    parts += ["<h2>Evidence</h2>", table(
-        [("#", "num"), ("Observed", "num"), ("Bearing", ""), ("What it shows", "wide"),
-         ("Source", "wide")],
-        [[f'<span id="e{esc(e["id"])}">{esc(e["id"])}</span>', esc(e["observed_on"]),
-          esc(e["stance"]), esc(e["summary"]), url_link(e["url"], e["citation"] or e["url"])]
-         for e in s["evidence"]])]
-    parts.append("<h2>Resolution</h2>")
-    if res is None:
-        parts.append("<p>Not resolved by this day.</p>")
-    for r in reversed(s["resolutions"]):
-        state = "" if r["current"] else (
-            f" (superseded {esc(r['superseded_at'])}"
-            + (f": {esc(r['superseded_note'])}" if r["superseded_note"] else "") + ")")
-        parts.append(f"<h3>Revision {esc(r['revision'])}: {esc(w.outcome(r['outcome']))}"
-                     f"{state}</h3>")
-        parts.append(facts([
-            ("Known on", esc(r["known_on"])), ("Resolved by", esc(r["resolved_by"])),
-            ("Why", esc(r["rationale"] or "")),
-            ("Evidence", ", ".join(f'<a href="#e{esc(i)}">{esc(i)}</a>'
-                                   for i in r["evidence"])),
-        ]))
-        if r["readings"]:
-            parts.append("<p>Contested: other defensible readings, shown as a Brier range on "
-                         "the scorecard:</p><ul>" + "".join(
-                             f"<li><b>{esc(w.outcome(x['outcome']))}</b>: {esc(x['note'])}</li>"
-                             for x in r["readings"]) + "</ul>")
-    parts.append("<h2>History</h2>")
-    if s.get("history"):
-        parts.append(table(
-            [("When (UTC)", "num"), ("Who", ""), ("What", ""), ("Detail", "wide")],
-            [[esc(e["at"].astimezone(UTC).strftime("%Y-%m-%d %H:%M")), esc(e["actor"]),
-              esc(e["action"]), esc(e["summary"])] for e in s["history"]]))
-    else:
-        parts.append("<p class='note'>No change to this claim recorded in the ledger's "
-                     "history by this day (it was loaded or imported with its own dates).</p>")
-    nav = f"{link(up + 'index.html', 'Scorecard')} › {who(s['author'])} › {esc(s['key'])}"
-    return page(s["statement"][:120], "\n".join(parts), footer=footer, nav=nav)
-
-
-def _forecast_marks(f: dict[str, Any]) -> str:
-    out = []
-    if f["backfilled"]:
-        out.append(w.MARKS["backfilled"])
-    if f["retraction"]:
-        out.append((f"retracted ({f['retraction']})", w.MARKS["retracted"][1]))
-    return "".join(f'<span class="mark" title="{esc(t)}">{esc(label)}</span>'
-                   for label, t in out)
