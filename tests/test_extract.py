@@ -29,12 +29,12 @@ def test_quality_floors_on_the_labelled_set():
     """Just below what tests/eval/extract.py measures on the committed set (see the issue's
     note): a regression in any rule fails here."""
     results = evaluation.evaluate([EVAL])
-    assert len(results) == 8
+    assert len(results) == 10
     total = evaluation.Counts()
     for c in results.values():
         total.add(c)
     row = total.row()
-    floors = {"P": 0.95, "R": 0.97, "rec P": 0.83, "rec R": 0.96, "prob": 0.95, "due": 0.95,
+    floors = {"P": 0.95, "R": 0.97, "rec P": 0.82, "rec R": 0.96, "prob": 0.95, "due": 0.95,
               "view": 0.97}
     for key, floor in floors.items():
         assert row[key] is not None and row[key] >= floor, (key, row[key], total.misses)

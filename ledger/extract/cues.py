@@ -131,6 +131,11 @@ ADVERB = _rx(r"\b(?:very\s+|highly\s+|most\s+|almost\s+|quite\s+)?(?:likely|prob
 NEGATION = _rx(r"\bnot\b|n't\b|\bnever\b|\bno\s+longer\b|\bwont\b")
 #: a present trend, read as a call only beside a stated future period in the same sentence
 CONTINUING = _rx(r"\b(?:continues?|keeps?|remains?)\s+(?:to\s+\w+|on\s+track|\w+ing)\b")
+SCHEDULED = _rx(r"\bwill\s+(?:report|publish|release|announce|present|post|hold)\s+(?:its\s+|"
+                r"their\s+)?(?:[\w-]+\s+){0,2}(?:results|earnings|figures|meeting|vote|"
+                r"conference)\b")
+NEAR = _rx(r"\b(?:next\s+(?:week|month)|tomorrow|on\s+(?:monday|tuesday|wednesday|thursday|"
+           r"friday|saturday|sunday))\b")
 #: what markets have priced in is their forecast
 PRICING = _rx(r"\b(?:is|are)\s+(?:now\s+|fully\s+)?pricing\s+(?:in\s+)?|\bpriced\s+in\b|"
               r"\bimplied\s+by\s+(?:futures|markets|options)\b")
@@ -266,6 +271,12 @@ def read_clause(f: str, *, future_horizon: bool, question: bool = False,
     for m in PLAN.finditer(f):
         r.cues.append(m.span())
         r.kind = "plan"
+    for m in SCHEDULED.finditer(f):  # "will report results on October 23": the calendar
+        r.cues.append(m.span())
+        r.kind = "plan"
+    if not r.cues and NEAR.search(f) and re.search(r"\b[a-z]{3,}s\b", f):
+        r.cues.append(NEAR.search(f).span())  # type: ignore[union-attr]
+        r.kind = "plan"  # "the board meets next week to approve ...": a scheduled event
     for m in ANNOUNCED.finditer(f):
         r.kind = "plan"
         r.cues.append(m.span())
@@ -320,10 +331,13 @@ def hedge_words(text: str, f: str, r: Reading) -> str:
             spans.append(m.span())
     for m in ANNOUNCING.finditer(f):
         spans.append(m.span())
-    for a, _b in list(r.cues):
+    for a, b in list(r.cues):
         neg = re.search(r"(?:\bnot|n't|\bnever)\s*(?:\w+\s+)?$", f[max(0, a - 14):a])
         if neg:
             spans.append((max(0, a - 14) + neg.start(), a))
+        after = re.match(r"\s+(?:not|never|no\s+longer)\b", f[b:b + 14])
+        if after:
+            spans.append((b, b + after.end()))
     for name, _entry, pattern in _entries():
         if " " not in name:
             continue

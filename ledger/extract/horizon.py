@@ -87,6 +87,9 @@ def find(f: str, made: date, *, year: int | None = None) -> list[Horizon]:
                   r"(?:target|horizon|view|forecast|outlook)"):
         n = _num(m.group(1))
         add(m, _rel(made, n, m.group(2) + "s") if n else None)
+    for m in each(r"\b(?:over|in|within|during)\s+the\s+(?:next|coming)\s+"
+                  r"(?:year|twelve\s+months)\b"):
+        add(m, _rel(made, 1, "years"))
     for m in each(r"\bnext\s+week\b"):
         add(m, _rel(made, 1, "weeks"))
     for m in each(r"\bnext\s+(month|quarter)\b"):
@@ -134,10 +137,22 @@ def find(f: str, made: date, *, year: int | None = None) -> list[Horizon]:
                   r"\bthis\s+year\b|\b(?:later|earlier)\s+this\s+year\b|"
                   r"\b(?:finish|end|close|conclude)(?:es|s|ed)?\s+(?:the\s+|this\s+)year\b"):
         add(m, _end_year(year or made.year))
+    for m in each(r"\b(?:in\s+|during\s+|by\s+|over\s+)?(?:the\s+)?(first|second|latter)\s+"
+                  r"half(?:\s+of\s+(?:the|this)\s+year)?\b(?!\s+of\s+(?:19|20|21)\d\d)"):
+        half = 1 if m.group(1) == "first" else 2
+        add(m, parse_due(f"H{half} {year or made.year}", today=made))
+    for m in each(rf"\b(?:on|by|until|before)\s+{MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b"
+                  rf"(?!\s*,?\s*\d{{4}})"):
+        mon, day = MONTHS[m.group(1)], int(m.group(2))
+        try:
+            when = date(made.year, mon, day)
+            add(m, when if when > made else date(made.year + 1, mon, day))
+        except ValueError:
+            continue
     for m in each(r"\bnext\s+year\b|\bthe\s+following\s+year\b"):
         add(m, _end_year(made.year + 1))
     for m in each(rf"\b{YEAR}(?:\s+[a-z]+){{0,2}}\s+(?:outlook|forecasts?|predictions?|preview|"
-                  rf"targets?|guidance|projections?)\b"):
+                  rf"targets?|guidance|projections?|estimates?)\b"):
         add(m, _end_year(int(m.group(1))))
     for m in each(rf"\b(?:fiscal|fy)\s*'?\s*{YEAR}\b"):
         add(m, _end_year(int(m.group(1))))

@@ -59,8 +59,10 @@ DATELINE = re.compile(r"\d{1,2}:\d{2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|o
                       r"aug|sep|oct|nov|dec)|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,")
 #: "Will oil demand peak this decade?" ... "Probably, as ..." / "I don't think it will."
 FUTURE_QUESTION = re.compile(r"^(?:will|is|are|can|could|should|would|might)\b")
-ANSWER = re.compile(r"(?:probably|almost certainly|certainly|likely|very likely|unlikely|"
-                    r"perhaps|possibly|maybe|doubtful|yes|no)\b\s*[,.;]")
+ANSWER = re.compile(r"(?:probably(?:\s+not)?|almost\s+certainly(?:\s+not)?|certainly(?:\s+not)?|"
+                    r"likely|very\s+likely|unlikely|perhaps|possibly|maybe|doubtful|yes|no|"
+                    r"not\s+(?:by\s+)?much|not\s+really|hardly|i\s+doubt\s+it|i\s+think\s+so)"
+                    r"\b\s*[,.;!]")
 HEADLINE_CUE = re.compile(r"\b(?:will|won't|'ll|set to|poised to|tipped to|plans?|going to|"
                           r"likely|unlikely|inevitable|doomed|should|could|may|might)\b")
 #: a figure specific enough to recognise when it is given again: 7,600; 2.5%; $65; 117 million
@@ -107,6 +109,7 @@ class Proposal:
     kind: str
     lead: bool = False
     view_reason: str = ""
+    block: int = 0
 
 
 def _content(words: str) -> set[str]:
@@ -144,12 +147,14 @@ class Proposer:
         self.made = made
         self.text = article.text
         self.f = fold(article.text)
-        self.blocks = blocks(article.text)
+        self.blocks = blocks(article.text, article.title)
         holder = article.author or article.outlet
         self.attr = Attribution(self.text, holder)
         self.holder = holder
         self.out: list[Proposal] = []
         self.last_horizon: hz.Horizon | None = None  # the last one named in the article
+        self.last_horizon_block = -1
+        self.asked: tuple[int, int] | None = None  # a question about the future, just asked
         self.first_para = next((i for i, b in enumerate(self.blocks) if b.kind == "para"),
                                len(self.blocks))
 
@@ -197,9 +202,8 @@ class Proposer:
 
     def _block(self, i: int, b: Block) -> None:
         section_year, target_list = self._section(b)
-        self.attr.paragraph(b.start, b.end)
+        self.attr.paragraph(b.start, b.end, b.speaker)
         previous: tuple[hz.Horizon, bool] | None = None  # the paragraph's last horizon
-        asked: tuple[int, int] | None = None  # a question about the future, just asked
         year = section_year
         for sent in b.sentences:
             sf = self.f[sent[0]:sent[1]]
@@ -209,9 +213,9 @@ class Proposer:
                 year = named
             where = Where(b, sent, hz.find(sf, self.made, year=year), previous, section_year,
                           target_list, year, self.text[sent[0]:sent[1]].rstrip().endswith("?"))
-            if asked is not None and ANSWER.match(sf):
-                self._answer(asked, where)
-            asked = sent if where.question and FUTURE_QUESTION.search(sf) else None
+            if self.asked is not None and ANSWER.match(sf):
+                self._answer(self.asked, where)
+            self.asked = sent if where.question and FUTURE_QUESTION.search(sf) else None
             parts = list(clauses(self.text, self.f, sent, i))
             for n, cl in enumerate(parts):
                 nxt = parts[n + 1] if n + 1 < len(parts) and parts[n + 1].lead_in in \
@@ -222,7 +226,7 @@ class Proposer:
             due = hz.due_of(where.horizons, self.made)
             if due is not None:  # a question's horizon is answered in the next sentence
                 previous = (due, where.question)
-                self.last_horizon = due
+                self.last_horizon, self.last_horizon_block = due, i
 
     def _clause(self, cl: Clause, where: Where, near: list[hz.Horizon]) -> None:
         text, f = self.text, self.f
@@ -265,7 +269,7 @@ class Proposer:
             phrase=hedge, table_phrase=reading.phrase, probability=reading.probability,
             band=reading.band, vague=reading.vague, due_on=due_on, due_basis=basis,
             due_text=due_text, record=record, reason=reason, kind=reading.kind,
-            lead=where.block.lead, view_reason=why))
+            lead=where.block.lead, view_reason=why, block=cl.block))
 
     def _answer(self, question: tuple[int, int], where: Where) -> None:
         """"Will prices come down? Probably, ...": the answer's hedge on the question's claim
@@ -280,15 +284,21 @@ class Proposer:
         claim = re.sub(r"(?i)^(will|is|are|can|could|should|would)\s+(\S+(?:\s+\S+)??)\s+",
                        lambda g: f"{g.group(2)} {g.group(1).lower()} ", ask, count=1)
         due = hz.due_of(hz.find(self.f[question[0]:question[1]], self.made), self.made)
+        voice = self.attr.voice((a, z), where.sentence, plan=False)
         self.out.append(Proposal(
             quote=text[a:z], start=a, end=z, statement=statement(claim, self.attr.topic),
-            holder=self.holder, view="own", phrase=text[m.start():m.end()].strip(" ,."),
+            holder=voice.holder, view=voice.view, phrase=text[m.start():m.end()].strip(" ,."),
             table_phrase=reading.phrase, probability=reading.probability, band=reading.band,
             vague=reading.vague, due_on=due.due if due else None,
             due_basis="context" if due else "none",
             due_text="the question before" if due else "", record=False,
             reason="answers the question before it: word the claim from the question",
-            kind="prediction", lead=where.block.lead, view_reason="the author's answer"))
+            kind="prediction", lead=where.block.lead, view_reason=voice.why))
+
+    def _nearby(self, before: int, here: int) -> bool:
+        """Is block ``before`` this paragraph or the paragraph just before it?"""
+        paras = [i for i in range(before, here + 1) if self.blocks[i].kind == "para"]
+        return 0 <= before <= here and len(paras) <= 2 and self.blocks[before].kind == "para"
 
     def _shared_frame(self, cl: Clause) -> Proposal | None:
         """The call a clause joined by "and" to a forecasting verb's first object shares its
@@ -313,7 +323,8 @@ class Proposer:
                                            where.previous[1]):
             return where.previous[0].due, "context", "the sentence before"
         if reading.kind == "target" and self.last_horizon is not None and \
-                FORECAST_NOUN.search(cf):  # "his sales prediction is 4 million units"
+                FORECAST_NOUN.search(cf) and self._nearby(self.last_horizon_block, cl.block):
+            # "His sales prediction is 4 million units", a paragraph after the period was named
             return self.last_horizon.due, "context", "the last horizon named before it"
         year = where.section_year
         if year is not None and date(year, 12, 31) > self.made:
@@ -368,15 +379,18 @@ class Proposer:
                     best, score = q, s
             sentence_score = max((len(mine & _content(t)) / len(mine) for _, t in body_text),
                                  default=0.0)
+            figures = set(FIGURE.findall(p.quote))
+            if figures and best is not None and not figures <= set(FIGURE.findall(best.quote)):
+                score = sentence_score = 0.0  # a different figure: a call of its own
             if best is not None and score >= 0.5 and best.kind == "plan":
                 p.view, p.holder, p.kind = best.view, best.holder, "plan"  # a firm's plan
             if max(score, sentence_score) >= 0.5:
                 p.record = False
                 p.reason = ("a plan, repeated in the headline or standfirst" if p.kind == "plan"
                             else "the headline or standfirst repeats a call made in the body")
-            elif p.record:
+            elif p.record and self.blocks[p.block].kind == "heading":
                 p.record = False
-                p.reason = "a headline or standfirst: record the call as the body makes it"
+                p.reason = "a headline: record the call as the body makes it"
 
 
 def propose(article: Article, made: date) -> list[Proposal]:

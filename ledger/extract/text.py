@@ -31,6 +31,8 @@ def fold(text: str) -> str:
 
 
 BULLET = re.compile(r"\s*(?:[\u2022\u00b7\u25aa\u25cf\u2023*\u2013\u2014-]|\d{1,2}[.)])\s+")
+#: an interview's turn: "Q:", "A:", or a speaker's full name
+SPEAKER = re.compile(r"\s*(Q|A|[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2})\s*:\s+(?=\S)")
 TABLE_ROW = re.compile(r"\s*\|(.*)\|\s*")
 TABLE_RULE = re.compile(r"\s*\|[\s:|-]*\|\s*")
 MD_HEADING = re.compile(r"\s*#{1,6}\s+")
@@ -63,6 +65,7 @@ class Block:
     section: int | None = None  # the heading block this one sits under
     sentences: list[tuple[int, int]] = field(default_factory=list)
     head: tuple[int, int] | None = None
+    speaker: str | None = None  # an interview's turn: "Q", "A" or the speaker's name
 
 
 @dataclass(frozen=True)
@@ -90,12 +93,18 @@ def _is_heading(line: str) -> bool:
     return s.endswith(":") or not s.endswith(tuple(_TERMINAL))
 
 
+def _bare(line: str) -> str:
+    return fold(line).strip(" #*_\"'")
+
+
 def _is_boilerplate(folded: str) -> bool:
     return sum(w in folded for w in LEGAL) >= 2
 
 
-def blocks(text: str) -> list[Block]:
-    """Every non-blank line as a block, with its sentences."""
+def blocks(text: str, title: str | None = None) -> list[Block]:
+    """Every non-blank line as a block, with its sentences; a line that repeats the title is
+    the headline, whatever its punctuation."""
+    bare = _bare(title) if title else None
     out: list[Block] = []
     pos = 0
     section = None
@@ -145,7 +154,7 @@ def blocks(text: str) -> list[Block]:
             m = BULLET.match(body)
             assert m is not None
             block = Block(start + m.end(), end, "item", section=section)
-        elif _is_heading(body):
+        elif _is_heading(body) or (bare and _bare(body) == bare):
             block = Block(start, end, "heading", section=section)
             section = len(out)
         else:
@@ -161,6 +170,11 @@ def blocks(text: str) -> list[Block]:
             continue
         if b.kind == "heading":
             b.sentences = [(b.start, b.end)]
+            continue
+        tag = SPEAKER.match(text, b.start, b.end)
+        if tag and b.kind == "para":  # "A: Not by much. I think ...": the answer's own words
+            b.speaker = tag.group(1)
+            b.sentences = sentences(text, tag.end(), b.end)
             continue
         b.sentences = sentences(text, b.start, b.end)
     return out

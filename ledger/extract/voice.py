@@ -39,6 +39,10 @@ GROUP = re.compile(rf"(?<!than\s)(?<!as\s)((?:[Aa]ll\s+|[Mm]ost\s+|[Mm]any\s+|[S
                    rf"(?:\s+(?:polled|surveyed|asked)\s+by\s+{NAME})?)\s+(?:now\s+|also\s+)?"
                    rf"(?:expect|see|forecast|predict|think|believe|say|are\s+pricing|reckon|bet)\b")
 #: a forecast with its owner ("The bank's own forecasts", "Goldman's target")
+#: guidance a firm gives: its own forecast ("Management raised its full-year guidance")
+GUIDANCE = re.compile(rf"({NAME})\s+(?:raised|lowered|cut|set|issued|kept|maintained|reiterated|"
+                      rf"affirmed|updated|narrowed|widened|gave|withdrew)\s+(?:its|their)\s+"
+                      rf"(?:[\w-]+\s+){{0,4}}(?:guidance|forecasts?|targets?|outlook|estimates?)\b")
 OWNED = re.compile(rf"((?:[Tt]he\s+)?[\w&.-]+(?:\s+{CAP})*|{NAME})(?:\u2019s|'s|s\u2019|s')\s+"
                    rf"(?:own\s+|latest\s+|new\s+|central\s+|base\s+|updated\s+)?"
                    rf"(?:forecasts?|projections?|estimates?|targets?|outlook|predictions?|guidance)\b")
@@ -46,6 +50,10 @@ OWNED = re.compile(rf"((?:[Tt]he\s+)?[\w&.-]+(?:\s+{CAP})*|{NAME})(?:\u2019s|'s|
 SUBJECT_VERB = re.compile(r"(?:\u2019s|'s)?\s+(?:will|would|is|was|are|were|has|had|can|may|"
                           r"could|should|plans?|announced|said|says|expects?|forecasts?|"
                           r"continues|keeps|remains|[a-z]+ed|[a-z]{3,}s)\b")
+#: who an interview is with ("X talks to Marco Bianchi, chief executive of ...")
+INTERVIEW = re.compile(rf"\b(?:talks|talked|speaks|spoke|chats|chatted|sits\s+down)\s+"
+                       rf"(?:to|with)\s+({NAME})|\binterview(?:s|ed)?\s+(?:with\s+)?({NAME})|"
+                       rf"\bin\s+conversation\s+with\s+({NAME})")
 QUOTE_PAIRS = (("\u201c", "\u201d"), ('"', '"'))
 OWN = re.compile(r"(?<![\w'\u2019])(?:I|I['\u2019](?:m|ve|d|ll)|[Mm]y|me|mine)(?![\w'\u2019])|"
                  r"\b[Ii]n\s+my\s+view\b")
@@ -122,6 +130,9 @@ class Attribution:
     def __init__(self, text: str, author: str | None) -> None:
         self.text = text
         self.author = author
+        found = INTERVIEW.search(text[:3000])
+        self.interviewee = _clean_name(next(g for g in found.groups() if g)) if found else None
+        self._turn: str | None = None  # whose turn a paragraph of an interview is
         self.last_person: str | None = None
         self._para: tuple[int, int] | None = None
         self._quotes: list[tuple[tuple[int, int], str | None]] = []
@@ -131,14 +142,19 @@ class Attribution:
         self.names_seen: list[str] = []
         self.subjects: dict[str, int] = {}  # names seen as subjects, and how often
 
-    def paragraph(self, start: int, end: int) -> None:
+    def paragraph(self, start: int, end: int, speaker: str | None = None) -> None:
         self._para = (start, end)
+        self._turn = None
+        if speaker == "A":
+            self._turn = self.interviewee or "the interviewee"
+        elif speaker and speaker != "Q" and speaker != self.author:
+            self._turn = speaker
         self._carry = None
         self.carry_is_plan = False
         last: str | None = None
         self._quotes = []
         for q in quoted_spans(self.text, start, end):
-            who = speaker_near(self.text, q, (start, end)) or last
+            who = speaker_near(self.text, q, (start, end)) or last or self.interviewee
             if who in ("he", "she", "they"):
                 who = self._person_before(q[0]) or last
             last = who or last
@@ -178,6 +194,8 @@ class Attribution:
         for (qa, qb), who in self._quotes:
             if qa <= a < qb:
                 return Voice("attributed", who, "inside a quotation")
+        if self._turn:
+            return Voice("attributed", self._turn, "an answer in an interview")
         outside = _outside_quotes(text, a, z, [q for q, _ in self._quotes])
         if OWN.search(outside):
             self._carry = None
@@ -187,6 +205,9 @@ class Attribution:
         m = GROUP.search(text[a:z]) or GROUP.search(local)
         if m:
             return Voice("attributed", m.group(1), "a group's view")
+        m = GUIDANCE.search(text[a:z])
+        if m and _clean_name(m.group(1)):
+            return Voice("attributed", _clean_name(m.group(1)), "its own guidance")
         m = OWNED.search(text[a:z])
         if m and m.group(1).lower() not in ("my", "our"):
             who = self._resolve(m.group(1), False) if m.group(1).lower().startswith("the ") \
