@@ -282,6 +282,14 @@ class Ledger:
         return queries.list_claims(self.store, status=status, author=author, tag=tag,
                                    subject=subject, due_before=due_before, on=self.today())
 
+    def claim_rows(self, f: Any, *, limit: int | None = None) -> Iterable[dict[str, Any]]:
+        """The claims a ``queries.ClaimFilter`` picks, streamed (status, filters and limit in
+        the database)."""
+        return queries.claim_rows(self.store, f, on=self.today(), limit=limit)
+
+    def claim_count(self, f: Any) -> int:
+        return queries.claim_count(self.store, f, on=self.today())
+
     def due(self, *, until: date, by: str | None = None) -> list[dict[str, Any]]:
         return queries.due_claims(self.store, until=until, on=self.today(), by=by)
 

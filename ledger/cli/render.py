@@ -33,8 +33,8 @@ class Columns:
     caps: Mapping[str, int] = field(default_factory=dict)
 
 
-def cell(value: Any, width: int | None = None) -> str:
-    """One value as table text: lists joined, floats to 3 places, one line, cut to ``width``."""
+def cell(value: Any) -> str:
+    """One value as table text: lists joined, floats to 3 places, one line."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -49,8 +49,6 @@ def cell(value: Any, width: int | None = None) -> str:
         text = value.isoformat()
     else:
         text = str(value).replace("\n", " ")
-    if width and len(text) > width:
-        return text[: width - 1] + "…"
     return text
 
 
@@ -78,6 +76,18 @@ def csv_text(rows: Sequence[Row], cols: Sequence[str]) -> str:
     return buf.getvalue().rstrip("\n")
 
 
+def table_cell(value: Any, fmt: str, width: int | None = None) -> str:
+    """A value as a table cell: one line with its control characters shown escaped (a
+    carriage return would otherwise break the row), a Markdown pipe escaped, cut to
+    ``width``."""
+    text = for_terminal(cell(value)).strip()
+    if fmt != "text":
+        text = md_cell(text)
+    if width and len(text) > width:
+        return text[: width - 1] + "…"
+    return text
+
+
 def grid(rows: Sequence[Row], cols: Sequence[str], labels: Mapping[str, str], fmt: str,
          caps: Mapping[str, int] | None = None) -> str:
     from ledger.textgrid import grid as tabulate_grid
@@ -85,9 +95,7 @@ def grid(rows: Sequence[Row], cols: Sequence[str], labels: Mapping[str, str], fm
     if not rows:
         return "(none)"
     caps = caps or {}
-    body = [[cell(r.get(c), caps.get(c)) for c in cols] for r in rows]
-    if fmt != "text":
-        body = [[md_cell(v) for v in row] for row in body]
+    body = [[table_cell(r.get(c), fmt, caps.get(c)) for c in cols] for r in rows]
     return tabulate_grid(body, [labels.get(c, c) for c in cols],
                          "simple" if fmt == "text" else "github")
 
@@ -163,14 +171,19 @@ def page(text: str) -> None:
     sys.stdout.flush()
 
 
-def _paging(text: str) -> bool:
+def may_page() -> bool:
+    """Output goes to a terminal and the pager is not turned off (``--no-pager``)."""
     import sys
 
     from typer._click.globals import get_current_context  # typer vendors Click
 
     ctx = get_current_context(silent=True)
     state = ctx.find_root().obj if ctx is not None else None
-    if state is None or not getattr(state, "pager", True) or not sys.stdout.isatty():
+    return state is not None and getattr(state, "pager", True) and sys.stdout.isatty()
+
+
+def _paging(text: str) -> bool:
+    if not may_page():
         return False
     import shutil
 

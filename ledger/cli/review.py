@@ -50,12 +50,17 @@ Analyst = Annotated[Optional[str], typer.Option(
     autocompletion=complete.analyst_names)]
 
 
-def _limited(rows: list[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
-    """The first ``limit`` rows; how many more there are goes to stderr."""
-    if limit is None or len(rows) <= limit:
-        return rows
-    done(f"... and {len(rows) - limit} more (showing {limit}; raise --limit to see more)")
-    return rows[:limit]
+def _listing(ctx: typer.Context, f: Any, limit: int | None, fmt: str) -> None:
+    """Claims as a listing, streamed (``ledger.cli.stream``); with ``limit``, the first so
+    many, and how many more there are on stderr."""
+    from ledger.cli.stream import emit_rows
+
+    lg = ctx.obj.ledger()
+    if limit is not None:
+        total = lg.claim_count(f)
+        if total > limit:
+            done(f"... and {total - limit} more (showing {limit}; raise --limit to see more)")
+    emit_rows(lambda: lg.claim_rows(f, limit=limit), fmt, CLAIMS)
 
 
 def list_(
@@ -70,9 +75,9 @@ def list_(
     fmt: o.ListingFormat = "text",
 ) -> None:
     """List claims with their status and the author's latest probability."""
-    rows = ctx.obj.ledger().claims(status=status, author=author, tag=tag, subject=subject,
-                                   due_before=due_before)
-    emit(_limited(rows, limit), fmt, CLAIMS)
+    from ledger.ops.queries import ClaimFilter
+
+    _listing(ctx, ClaimFilter(status, author, tag, subject, due_before), limit, fmt)
 
 
 def due(
@@ -112,7 +117,9 @@ def due(
             write_output(path, lambda fh: fh.write(text), force=force)
             done(f"wrote {path}")
         return
-    emit(_limited(lg.due(until=until, by=by), limit), fmt, CLAIMS)
+    from ledger.ops.queries import ClaimFilter
+
+    _listing(ctx, ClaimFilter(status="unresolved", due_by=until, by=by), limit, fmt)
 
 
 def show(ctx: typer.Context, claim: o.ClaimArg, fmt: o.ListingFormat = "text") -> None:

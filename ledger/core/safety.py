@@ -8,9 +8,11 @@ import html
 import re
 from typing import Any
 
-# C0 controls but newline, DEL, C1 controls, and the bidirectional overrides and isolates that
-# make text display in an order other than the one it is stored in (CVE-2021-42574).
-_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 controls but newline, DEL, C1 controls, the line and paragraph separators, and the
+# bidirectional overrides and isolates that make text display in an order other than the one
+# it is stored in (CVE-2021-42574).
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+                      "\u2066-\u2069]")
 #: Cell starts a spreadsheet reads as a formula (OWASP, "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

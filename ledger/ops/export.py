@@ -41,19 +41,62 @@ from ledger.store.tables import (
     SOURCE_AUTHOR,
 )
 
+#: claims read a batch at a time (with their forecasts, evidence and resolutions): memory stays
+#: flat whatever the ledger's size
+BATCH = 1000
 
-def _grouped(conn: Connection, table: Table, *order: Any) -> dict[int, list[dict[str, Any]]]:
+
+def _grouped(conn: Connection, table: Table, ids: list[int],
+             *order: Any) -> dict[int, list[dict[str, Any]]]:
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for r in conn.execute(select(table).order_by(*order)).mappings():
+    q = select(table).where(table.c.claim_id.in_(ids)).order_by(table.c.claim_id, *order)
+    for r in conn.execute(q).mappings():
         out[r["claim_id"]].append(dict(r))
     return out
 
 
-def _pairs(conn: Connection, parent: Any, child: Any, *order: Any) -> dict[int, list[Any]]:
+def _pairs(conn: Connection, parent: Any, child: Any, ids: list[int] | None,
+           *order: Any) -> dict[int, list[Any]]:
     out: dict[int, list[Any]] = defaultdict(list)
-    for p, c in conn.execute(select(parent, child).order_by(*order)):
+    q = select(parent, child).order_by(parent, *order)
+    if ids is not None:
+        q = q.where(parent.in_(ids))
+    for p, c in conn.execute(q):
         out[p].append(c)
     return out
+
+
+def _claims(conn: Connection, names: dict[int, str],
+            source_keys: dict[int, str]) -> Iterator[Record]:
+    """Every claim with what hangs on it, in key order, a batch of claims at a time."""
+    last = ""
+    while True:
+        batch = [dict(c) for c in conn.execute(
+            select(CLAIM).where(CLAIM.c.key > last).order_by(CLAIM.c.key).limit(BATCH)
+        ).mappings()]
+        if not batch:
+            return
+        ids = [c["id"] for c in batch]
+        tags = _pairs(conn, CLAIM_TAG.c.claim_id, CLAIM_TAG.c.tag, ids, CLAIM_TAG.c.tag)
+        forecasts = _grouped(conn, FORECAST, ids, FORECAST.c.recorded_at, FORECAST.c.made_on,
+                             FORECAST.c.id)
+        evidence = _grouped(conn, EVIDENCE, ids, EVIDENCE.c.recorded_at,
+                            EVIDENCE.c.observed_on, EVIDENCE.c.id)
+        resolutions = _grouped(conn, RESOLUTION, ids, RESOLUTION.c.revision)
+        rids = [r["id"] for rs in resolutions.values() for r in rs]
+        links = _pairs(conn, RES_EVIDENCE.c.resolution_id, RES_EVIDENCE.c.evidence_id, rids,
+                       RES_EVIDENCE.c.evidence_id)
+        readings: dict[int, list[Any]] = defaultdict(list)
+        if rids:
+            for rid, outcome, note in conn.execute(select(
+                    READING.c.resolution_id, READING.c.outcome, READING.c.note).where(
+                    READING.c.resolution_id.in_(rids)).order_by(
+                    READING.c.resolution_id, READING.c.position)):
+                readings[rid].append({"outcome": outcome, "note": note})
+        for c in batch:
+            yield from _claim_records(c, names, source_keys, tags, forecasts, evidence,
+                                      resolutions, links, readings)
+        last = batch[-1]["key"]
 
 
 def export_records(store: Store) -> Iterator[Record]:
@@ -64,9 +107,8 @@ def export_records(store: Store) -> Iterator[Record]:
         for a in conn.execute(select(ANALYST).order_by(ANALYST.c.name)).mappings():
             yield {"type": "analyst", "name": a["name"], "affiliation": a["affiliation"],
                    "created_at": a["created_at"], "email": a["email"]}
-        authors = _pairs(conn, SOURCE_AUTHOR.c.source_id, SOURCE_AUTHOR.c.analyst_id,
-                         SOURCE_AUTHOR.c.source_id, SOURCE_AUTHOR.c.position,
-                         SOURCE_AUTHOR.c.analyst_id)
+        authors = _pairs(conn, SOURCE_AUTHOR.c.source_id, SOURCE_AUTHOR.c.analyst_id, None,
+                         SOURCE_AUTHOR.c.position, SOURCE_AUTHOR.c.analyst_id)
         source_keys = {}
         for s in conn.execute(select(SOURCE).order_by(SOURCE.c.key)).mappings():
             source_keys[s["id"]] = s["key"]
@@ -75,36 +117,23 @@ def export_records(store: Store) -> Iterator[Record]:
                    "published_at": s["published_at"],
                    "authors": [names[a] for a in authors.get(s["id"], [])],
                    "recorded_by": names[s["recorded_by"]], "recorded_at": s["recorded_at"]}
-        tags = _pairs(conn, CLAIM_TAG.c.claim_id, CLAIM_TAG.c.tag, CLAIM_TAG.c.claim_id,
-                      CLAIM_TAG.c.tag)
-        forecasts = _grouped(conn, FORECAST, FORECAST.c.recorded_at, FORECAST.c.made_on,
-                             FORECAST.c.id)
-        evidence = _grouped(conn, EVIDENCE, EVIDENCE.c.recorded_at, EVIDENCE.c.observed_on,
-                            EVIDENCE.c.id)
-        resolutions = _grouped(conn, RESOLUTION, RESOLUTION.c.revision)
-        links = _pairs(conn, RES_EVIDENCE.c.resolution_id, RES_EVIDENCE.c.evidence_id)
-        readings: dict[int, list[Any]] = defaultdict(list)
-        for rid, outcome, note in conn.execute(select(
-                READING.c.resolution_id, READING.c.outcome, READING.c.note).order_by(
-                READING.c.resolution_id, READING.c.position)):
-            readings[rid].append({"outcome": outcome, "note": note})
-        for c in conn.execute(select(CLAIM).order_by(CLAIM.c.key)).mappings():
-            yield from _claim_records(c, names, source_keys, tags, forecasts, evidence,
-                                      resolutions, links, readings)
+        yield from _claims(conn, names, source_keys)
         for st in conn.execute(select(SETTING).order_by(SETTING.c.recorded_at,
                                                         SETTING.c.id)).mappings():
             yield {"type": "setting", "name": st["name"], "value": st["value"],
                    "note": st["note"], "recorded_by": names[st["recorded_by"]],
                    "recorded_at": st["recorded_at"]}
-        keys = dict(conn.execute(select(CLAIM.c.id, CLAIM.c.key)).all())
-        for al in conn.execute(select(CLAIM_ALIAS).order_by(CLAIM_ALIAS.c.key)).mappings():
-            yield {"type": "alias", "key": al["key"], "claim": keys[al["claim_id"]],
+        for al in conn.execute(select(CLAIM_ALIAS, CLAIM.c.key.label("claim_key")).join(
+                CLAIM, CLAIM.c.id == CLAIM_ALIAS.c.claim_id).order_by(
+                CLAIM_ALIAS.c.key)).mappings():
+            yield {"type": "alias", "key": al["key"], "claim": al["claim_key"],
                    "note": al["note"], "recorded_by": names[al["recorded_by"]],
                    "recorded_at": al["recorded_at"]}
-        for rm in conn.execute(select(REMINDER).order_by(
+        for rm in conn.execute(select(REMINDER, CLAIM.c.key.label("claim_key")).join(
+                CLAIM, CLAIM.c.id == REMINDER.c.claim_id).order_by(
                 REMINDER.c.sent_at, REMINDER.c.id)).mappings():
             yield {"type": "reminder", "analyst": names[rm["analyst_id"]],
-                   "claim": keys[rm["claim_id"]], "sent_on": rm["sent_on"],
+                   "claim": rm["claim_key"], "sent_on": rm["sent_on"],
                    "sent_at": rm["sent_at"]}
 
 

@@ -8,12 +8,15 @@ list), typed values, no display labels. ``on`` is the day statuses are worked ou
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
-from ledger.core import hindsight, rules
+from ledger.core import rules
 from ledger.ops.lookup import analyst_ids, find_claim
 from ledger.ops.lookup import names as analyst_names
 from ledger.store.engine import Store
@@ -22,8 +25,6 @@ from ledger.store.tables import (
     CLAIM,
     CLAIM_TAG,
     EVENT,
-    FORECAST,
-    RESOLUTION,
     SOURCE,
     SOURCE_AUTHOR,
 )
@@ -31,72 +32,127 @@ from ledger.store.tables import (
 Row = dict[str, Any]
 
 
+@dataclass(frozen=True)
+class ClaimFilter:
+    """Which claims a listing holds (all of them by default)."""
+
+    status: str | None = None  # a status, or resolved / unresolved
+    author: str | None = None
+    tag: str | None = None
+    subject: str | None = None
+    due_before: date | None = None
+    due_by: date | None = None  # due on or before (the due queue)
+    by: str | None = None  # the author or anyone with a standing forecast
+
+
+def _claims_sql(conn: Connection, f: ClaimFilter, on: date) -> tuple[str, list[Any]]:
+    """One query for a listing (unordered) and its parameters: status, the author's latest
+    standing forecast and the filters all in the database
+    (``ledger.scorecard.hindsight_sql.claim_status`` states the status rule)."""
+    from sqlalchemy import Date, Integer, String, bindparam
+
+    from ledger.scorecard.hindsight_sql import claim_status
+
+    where, binds = ["1 = 1"], [bindparam("on", on, type_=Date()),
+                               bindparam("grace", grace_days(conn), type_=Integer())]
+    if f.author is not None:
+        where.append("c.author_id IN :authors")
+        binds.append(bindparam("authors", analyst_ids(conn, f.author) or [-1], expanding=True))
+    if f.by is not None:
+        where.append("(c.author_id IN :who OR EXISTS (SELECT 1 FROM forecast w WHERE "
+                     "w.claim_id = c.id AND w.analyst_id IN :who AND w.retracted_at IS NULL))")
+        binds.append(bindparam("who", analyst_ids(conn, f.by) or [-1], expanding=True))
+    if f.tag is not None:
+        where.append("EXISTS (SELECT 1 FROM claim_tag t WHERE t.claim_id = c.id AND "
+                     "t.tag = :tag)")
+        binds.append(bindparam("tag", f.tag.lower(), type_=String()))
+    if f.subject is not None:
+        where.append("c.subject = :subject")
+        binds.append(bindparam("subject", f.subject, type_=String()))
+    if f.due_before is not None:
+        where.append("c.due_on < :due_before")
+        binds.append(bindparam("due_before", f.due_before, type_=Date()))
+    if f.due_by is not None:
+        where.append("c.due_on <= :due_by")
+        binds.append(bindparam("due_by", f.due_by, type_=Date()))
+    status = ""
+    if f.status is not None:
+        rules.one_of(f.status, rules.STATUS_FILTERS, "status")
+        wanted = (rules.OUTCOMES if f.status == "resolved" else rules.UNRESOLVED
+                  if f.status == "unresolved" else (f.status,))
+        status = f"WHERE x.status IN ({', '.join(repr(s) for s in wanted)})"
+    return f"""
+SELECT * FROM (
+  SELECT c.id, c.key, c.author_id, c.made_on, c.due_on, r.known_on, c.subject, c.version,
+         c.statement,
+         (SELECT f.probability FROM forecast f
+          WHERE f.claim_id = c.id AND f.analyst_id = c.author_id AND f.retracted_at IS NULL
+          ORDER BY f.made_on DESC, f.id DESC LIMIT 1) AS probability,
+         {claim_status(conn)} AS status
+  FROM claim c LEFT JOIN resolution r ON r.claim_id = c.id AND r.superseded_at IS NULL
+  WHERE {" AND ".join(where)}
+) x {status}""", binds
+
+
+BATCH = 1000  # rows a listing holds at once
+
+
+def claim_rows(store: Store, f: ClaimFilter, *, on: date,
+               limit: int | None = None) -> Iterator[Row]:
+    """The claims of a listing, by due date, a batch at a time: each with its status on
+    ``on`` and the author's latest standing forecast."""
+    from sqlalchemy import Date, Float, Integer, String, bindparam, text
+
+    with store.read() as conn:
+        names = analyst_names(conn)
+        sql, binds = _claims_sql(conn, f, on)
+        sql += " ORDER BY x.due_on, x.id"
+        if limit is not None:
+            sql += " LIMIT :limit"
+            binds.append(bindparam("limit", limit, type_=Integer()))
+        stmt = text(sql).bindparams(*binds).columns(
+            id=Integer(), key=String(), author_id=Integer(), made_on=Date(), due_on=Date(),
+            known_on=Date(), subject=String(), version=Integer(), statement=String(),
+            probability=Float(), status=String()).execution_options(
+            stream_results=True, yield_per=BATCH)
+        for part in conn.execute(stmt).mappings().partitions(BATCH):
+            tags: dict[int, list[str]] = defaultdict(list)
+            for cid, t in conn.execute(select(CLAIM_TAG.c.claim_id, CLAIM_TAG.c.tag).where(
+                    CLAIM_TAG.c.claim_id.in_([r["id"] for r in part])).order_by(
+                    CLAIM_TAG.c.claim_id, CLAIM_TAG.c.tag)):
+                tags[cid].append(t)
+            for c in part:
+                yield {"id": c["id"], "key": c["key"], "status": c["status"],
+                       "author": names[c["author_id"]], "made_on": c["made_on"],
+                       "due_on": c["due_on"], "known_on": c["known_on"],
+                       "probability": c["probability"], "subject": c["subject"],
+                       "tags": tags.get(c["id"], []), "version": c["version"],
+                       "statement": c["statement"]}
+
+
+def claim_count(store: Store, f: ClaimFilter, *, on: date) -> int:
+    """How many claims a listing holds."""
+    from sqlalchemy import text
+
+    with store.read() as conn:
+        sql, binds = _claims_sql(conn, f, on)
+        return int(conn.execute(text(f"SELECT COUNT(*) FROM ({sql}) n").bindparams(
+            *binds)).scalar_one())
+
+
 def list_claims(store: Store, *, on: date, status: str | None = None,
                 author: str | None = None, tag: str | None = None, subject: str | None = None,
                 due_before: date | None = None) -> list[Row]:
     """One row per claim, with its status on ``on`` and the author's latest forecast."""
-    if status is not None:
-        rules.one_of(status, rules.STATUS_FILTERS, "status")
-    with store.read() as conn:
-        names = analyst_names(conn)
-        q = (select(CLAIM, RESOLUTION.c.outcome, RESOLUTION.c.known_on)
-             .outerjoin(RESOLUTION, (RESOLUTION.c.claim_id == CLAIM.c.id)
-                        & RESOLUTION.c.superseded_at.is_(None))
-             .order_by(CLAIM.c.due_on, CLAIM.c.id))
-        if author:
-            q = q.where(CLAIM.c.author_id.in_(analyst_ids(conn, author)))
-        if tag:
-            q = q.where(CLAIM.c.id.in_(select(CLAIM_TAG.c.claim_id)
-                                       .where(CLAIM_TAG.c.tag == tag.lower())))
-        if subject:
-            q = q.where(CLAIM.c.subject == subject)
-        if due_before:
-            q = q.where(CLAIM.c.due_on < due_before)
-        claims = [dict(r) for r in conn.execute(q).mappings()]
-        grace = grace_days(conn)
-        tags: dict[int, list[str]] = defaultdict(list)
-        latest: dict[tuple[int, int], float] = {}
-        if claims:
-            for cid, t in conn.execute(select(CLAIM_TAG.c.claim_id, CLAIM_TAG.c.tag)
-                                       .order_by(CLAIM_TAG.c.tag)):
-                tags[cid].append(t)
-            for cid, aid, p in conn.execute(
-                select(FORECAST.c.claim_id, FORECAST.c.analyst_id, FORECAST.c.probability)
-                .where(FORECAST.c.retracted_at.is_(None))
-                .order_by(FORECAST.c.made_on, FORECAST.c.id)
-            ):
-                latest[(cid, aid)] = p
-    rows = []
-    for c in claims:
-        st = rules.claim_status(withdrawn_on=hindsight.standing_withdrawal(
-            c["withdrawn_on"], c["withdrawn_at"], c["due_on"], grace),
-                                outcome=c["outcome"], due_on=c["due_on"], on=on)
-        if status and not rules.status_matches(status, st):
-            continue
-        rows.append({
-            "id": c["id"], "key": c["key"], "status": st, "author": names[c["author_id"]],
-            "made_on": c["made_on"], "due_on": c["due_on"], "known_on": c["known_on"],
-            "probability": latest.get((c["id"], c["author_id"])), "subject": c["subject"],
-            "tags": tags.get(c["id"], []), "version": c["version"],
-            "statement": c["statement"],
-        })
-    return rows
+    return list(claim_rows(store, ClaimFilter(status, author, tag, subject, due_before),
+                           on=on))
 
 
 def due_claims(store: Store, *, until: date, on: date, by: str | None = None) -> list[Row]:
     """Unresolved claims that fall due by ``until``, overdue ones first; with ``by``, only
     those the analyst authored or holds a forecast on."""
-    rows = [r for r in list_claims(store, status="unresolved", on=on) if r["due_on"] <= until]
-    if by is None:
-        return rows
-    with store.read() as conn:
-        ids = analyst_ids(conn, by)
-        mine = {cid for (cid,) in conn.execute(
-            select(FORECAST.c.claim_id).where(FORECAST.c.analyst_id.in_(ids),
-                                              FORECAST.c.retracted_at.is_(None)).distinct())}
-        mine |= {cid for (cid,) in conn.execute(
-            select(CLAIM.c.id).where(CLAIM.c.author_id.in_(ids)))}
-    return [r for r in rows if r["id"] in mine]
+    return list(claim_rows(store, ClaimFilter(status="unresolved", due_by=until, by=by),
+                           on=on))
 
 
 def show_claim(store: Store, ref: str, *, on: date) -> Row:

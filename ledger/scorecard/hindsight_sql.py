@@ -60,3 +60,18 @@ def stop_day(conn: Connection, f: str = "f") -> str:
     """The day a forecast withdrawn by the as-of instant stops standing (NULL: it stands)."""
     return (f"CASE WHEN {f}.retracted_at IS NOT NULL AND {f}.retracted_at <= :asof "
             f"THEN {day_of(conn, f'{f}.retracted_at')} END")
+
+
+def claim_status(conn: Connection, c: str = "c", r: str = "r") -> str:
+    """SQL for ``ledger.core.rules.claim_status`` with ``standing_withdrawal``: a claim's
+    status on day ``:on`` (withdrawn unless the withdrawal was late, else its current
+    resolution's outcome, else open, due or overdue), needing ``:grace``."""
+    from ledger.core.rules import OVERDUE_GRACE_DAYS
+
+    late = after_the_fact(conn, f"{c}.withdrawn_at", f"{c}.withdrawn_on", f"{c}.due_on")
+    return (f"CASE WHEN {c}.withdrawn_on IS NOT NULL AND NOT ({c}.withdrawn_at IS NOT NULL "
+            f"AND {late}) THEN 'withdrawn' "
+            f"WHEN {r}.outcome IS NOT NULL THEN {r}.outcome "
+            f"WHEN :on < {c}.due_on THEN 'open' "
+            f"WHEN {days_between(conn, ':on', f'{c}.due_on')} < {OVERDUE_GRACE_DAYS} THEN 'due' "
+            f"ELSE 'overdue' END")

@@ -1,0 +1,74 @@
+"""What every benchmark here measures a command by: its wall time and its peak memory (the
+resident set's high-water mark, from the operating system's own accounting of the finished
+child), a whole process at a time, interleaved with its floor so a busy spell on the machine
+slows both alike. Ratios are the median of the per-round ratios."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mb: float
+
+
+def run(cmd: list[str], *, stdin: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    """Run ``cmd`` to completion (its output discarded); a failure stops the benchmark."""
+    t0 = time.perf_counter()
+    with open(stdin or os.devnull, "rb") as fin:
+        proc = subprocess.Popen(cmd, stdin=fin, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+        _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err[:300]}")
+    if proc.stderr:
+        proc.stderr.close()
+    # ru_maxrss is in kilobytes on Linux, bytes on macOS
+    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return Run(seconds, peak)
+
+
+def ledger_exe() -> str:
+    exe = Path(sys.executable).with_name("ledger")
+    if not exe.exists():
+        raise SystemExit("ledger is not installed in this environment")
+    return str(exe)
+
+
+FLOOR = [sys.executable, "-c", "import sqlalchemy"]
+
+
+def table(rows: list[tuple[str, list[Run], list[Run]]]) -> None:
+    """Print each case's median time, its ratio to its floor, and its peak memory."""
+    print(f"{'case':52} {'seconds':>8} {'ratio':>6} {'peak MB':>8}")
+    for name, runs, floors in rows:
+        secs = statistics.median(r.seconds for r in runs)
+        ratio = statistics.median(r.seconds / f.seconds for r, f in zip(runs, floors,
+                                                                        strict=True))
+        peak = max(r.peak_mb for r in runs)
+        print(f"{name:52} {secs:8.2f} {ratio:6.2f} {peak:8.0f}")
+
+
+def interleaved(cases: dict[str, list[str]], runs: int,
+                setup: dict[str, object] | None = None) -> list[tuple[str, list[Run], list[Run]]]:
+    """Each case ``runs`` times, each time beside a fresh run of the floor."""
+    out: dict[str, tuple[list[Run], list[Run]]] = {name: ([], []) for name in cases}
+    for _ in range(runs):
+        for name, cmd in cases.items():
+            hook = (setup or {}).get(name)
+            if callable(hook):
+                hook()
+            out[name][1].append(run(FLOOR))
+            out[name][0].append(run(cmd))
+    return [(name, r, f) for name, (r, f) in out.items()]
