@@ -16,7 +16,7 @@ from ledger.cli import app
 
 TABLES = ("analyst", "source", "source_author", "claim", "claim_tag", "forecast", "evidence",
           "resolution", "resolution_evidence", "resolution_reading", "setting", "claim_alias",
-          "reminder", "event",
+          "reminder", "event", "event_row",
           "alembic_version")
 
 

@@ -18,7 +18,7 @@ from helpers import rehash_chain
 from ledger.core.jsonenc import canonical
 from ledger.store import audit
 from ledger.store.engine import Store
-from ledger.store.tables import EVENT, TABLES_IN_LOAD_ORDER
+from ledger.store.tables import EVENT, EVENT_ROW, TABLES_IN_LOAD_ORDER
 
 
 def _tamper(target: str, change: Callable[[Connection], None]) -> None:
@@ -76,10 +76,18 @@ def edit_source_authors(conn: Connection) -> None:
         after = json.loads(row.after or "null")
         if isinstance(after, dict) and "source/1" in after:
             after["source/1"] = audit.digest(state)
-            conn.execute(update(EVENT).where(EVENT.c.id == row.id).values(
-                after=canonical(after)))
-            rehash_chain(conn, row.id)
-            return
+        elif conn.execute(select(EVENT_ROW.c.fp).where(
+                EVENT_ROW.c.event_id == row.id, EVENT_ROW.c.k == "source/1")).first():
+            # a bulk event: its row fingerprint, then the digest over them the event keeps
+            conn.execute(update(EVENT_ROW).where(EVENT_ROW.c.event_id == row.id,
+                                                 EVENT_ROW.c.k == "source/1").values(
+                fp=audit.digest(state)))
+            after["rows"]["digest"] = audit.rows_digest(conn, row.id)
+        else:
+            continue
+        conn.execute(update(EVENT).where(EVENT.c.id == row.id).values(after=canonical(after)))
+        rehash_chain(conn, row.id)
+        return
     raise AssertionError("no event recorded source 1")
 
 

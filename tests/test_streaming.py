@@ -120,3 +120,20 @@ def test_limit_and_count_come_from_the_database(ledger):
 def test_an_empty_listing(ledger, fmt):
     out = ledger.ok("list", "--format", fmt).stdout
     assert out == ("(none)\n" if fmt == "text" else "[]\n")
+
+
+def test_an_imports_row_fingerprints_live_beside_its_event_and_are_checked(ledger):
+    """The rows an import adds are fingerprinted in event_row, covered by the digest the
+    event keeps: editing one fingerprint (or the row it describes) is found, by name."""
+    ledger.ok("seed")
+    ledger.ok("db", "check")
+    (count,) = sql(ledger.target, "SELECT COUNT(*) FROM event_row")[0]
+    after = json.loads(sql(ledger.target, "SELECT after FROM event WHERE action = 'seed'")[0][0])
+    assert after["rows"]["count"] == count == 73  # 2 analysts, 1 source, 10 claims, ...
+    assert not [k for k in after if "/" in k]  # no row inline in the event
+    sql(ledger.target, "UPDATE event_row SET fp = 'sha256:0' WHERE k = 'claim/3'")
+    res = ledger.run("db", "check")
+    assert res.exit_code == 1
+    assert "row fingerprints were edited" in res.stdout + res.stderr
+    assert "claim 3 differs from event" in res.stdout + res.stderr
+    assert "claim 4" not in res.stdout + res.stderr

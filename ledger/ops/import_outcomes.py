@@ -16,7 +16,6 @@ from ledger.errors import RuleViolation
 from ledger.ops import refresh
 from ledger.ops.import_state import State, first_free_id
 from ledger.ops.records import ImportFileError, refuse
-from ledger.store import audit
 from ledger.store.bulk import insert_many
 from ledger.store.tables import (
     CLAIM_ALIAS,
@@ -52,7 +51,7 @@ def evidence(st: State) -> None:
         next_id += 1
         st.evidence_ids[r["id"]] = row["id"]
         rows.append(row)
-        st.after[f"evidence/{row['id']}"] = audit.digest(row)
+        st.prints.add(f"evidence/{row['id']}", row)
     if rows:
         insert_many(st.conn, EVIDENCE, rows)
         st.counts["evidence"] = len(rows)
@@ -102,7 +101,7 @@ def resolutions(st: State) -> None:
             st.updated["resolution"] += step == "update"
             next_id += 1
             rows.append(row)
-            st.after[f"resolution/{row['id']}"] = audit.digest(
+            st.prints.add(f"resolution/{row['id']}",
                 {**row, "evidence": [], "readings": []})
             continue
         have = existing.get((cid, r["revision"]))
@@ -119,7 +118,7 @@ def resolutions(st: State) -> None:
         link_rows += [{"resolution_id": row["id"], "evidence_id": e} for e in sorted(set(ev))]
         reading_rows += [{"resolution_id": row["id"], "position": k, **x}
                          for k, x in enumerate(readings, 1)]
-        st.after[f"resolution/{row['id']}"] = audit.digest(
+        st.prints.add(f"resolution/{row['id']}",
             {**row, "evidence": sorted(set(ev)), "readings": readings})
     if rows:
         insert_many(st.conn, RESOLUTION, rows)
@@ -150,7 +149,7 @@ def settings(st: State) -> None:
                "recorded_by": st.who(r["recorded_by"], no), "recorded_at": r["recorded_at"]}
         sid = insert_id(st.conn, SETTING.insert().values(**row))
         st.counts["setting"] += 1
-        st.after[f"setting/{sid}"] = audit.digest({"id": sid, **row})
+        st.prints.add(f"setting/{sid}", {"id": sid, **row})
 
 
 def aliases(st: State) -> None:
@@ -168,7 +167,7 @@ def aliases(st: State) -> None:
         aid = insert_id(st.conn, CLAIM_ALIAS.insert().values(**row))
         have.add(r["key"])
         st.counts["alias"] += 1
-        st.after[f"claim_alias/{aid}"] = audit.digest({"id": aid, **row})
+        st.prints.add(f"claim_alias/{aid}", {"id": aid, **row})
 
 
 def reminders(st: State) -> None:
@@ -187,4 +186,4 @@ def reminders(st: State) -> None:
         rid = insert_id(st.conn, REMINDER.insert().values(**row))
         have.add(sig)
         st.counts["reminder"] += 1
-        st.after[f"reminder/{rid}"] = audit.digest({"id": rid, **row})
+        st.prints.add(f"reminder/{rid}", {"id": rid, **row})

@@ -25,6 +25,8 @@ class State:
     records: list[Labelled]
     names: dict[str, int]
     file_analysts: dict[str, Record]
+    #: the rows the import adds, fingerprinted beside its event
+    prints: audit.RowPrints
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TYPES, 0))
     skipped: int = 0
     after: dict[str, Any] = field(default_factory=dict)
@@ -57,7 +59,7 @@ class State:
         new = insert_id(self.conn, ANALYST.insert().values(**row))
         self.names[name] = new
         self.counts["analyst"] += 1
-        self.after[f"analyst/{new}"] = audit.digest({"id": new, **row})
+        self.prints.add(f"analyst/{new}", {"id": new, **row})
         return new
 
     def claim_of(self, no: str, r: Record) -> int:

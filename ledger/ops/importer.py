@@ -75,6 +75,7 @@ def _import(conn: Connection, store: Store, actor: str, records: list[Labelled],
     st = State(conn, now, records,
                 names={n: i for i, n in conn.execute(select(ANALYST.c.id, ANALYST.c.name))},
                 file_analysts={r["name"]: r for _, r in records if r["type"] == "analyst"},
+                prints=audit.RowPrints(conn),
                 history=history, weak=weak)
     for no, r in st.of("analyst"):
         st.who(r["name"], no)
@@ -101,15 +102,17 @@ def _record_event(st: State, actor: str, action: str, now: datetime,
                   origin: str | dict[str, Any] | None) -> None:
     if actor not in st.names:
         me = insert_id(st.conn, ANALYST.insert().values(name=actor, created_at=now))
-        st.after[f"analyst/{me}"] = audit.digest({"id": me, "name": actor,
+        st.prints.add(f"analyst/{me}", {"id": me, "name": actor,
                                                   "affiliation": None, "created_at": now})
     st.after["counts"] = st.counts
+    st.after["rows"] = st.prints.summary()
     if isinstance(origin, dict):  # the format and each file's sha256
         st.after.update(origin)
     elif origin is not None:
         st.after["file"] = origin
-    audit.append(st.conn, actor=actor, action=action, entity="ledger", entity_id=None,
-                 claim_id=None, before=st.before or None, after=st.after, at=now)
+    event = audit.append(st.conn, actor=actor, action=action, entity="ledger", entity_id=None,
+                         claim_id=None, before=st.before or None, after=st.after, at=now)
+    assert event == st.prints.event_id, "the import's rows were fingerprinted for another event"
 
 
 def _sources(st: State) -> None:
@@ -133,7 +136,7 @@ def _sources(st: State) -> None:
                                                               position=pos))
         st.sources[r["key"]] = sid
         st.counts["source"] += 1
-        st.after[f"source/{sid}"] = audit.digest({"id": sid, **row, "authors": author_ids})
+        st.prints.add(f"source/{sid}", {"id": sid, **row, "authors": author_ids})
 
 
 def _claims(st: State, progress: Progress) -> None:
@@ -180,7 +183,7 @@ def _claims(st: State, progress: Progress) -> None:
         st.claim_ids[r["key"]] = row["id"]
         st.claim_dates[r["key"]] = r["made_on"]
         st.new_claims.add(r["key"])
-        st.after[f"claim/{row['id']}"] = audit.digest({**row, "tags": tags})
+        st.prints.add(f"claim/{row['id']}", {**row, "tags": tags})
     if rows:
         insert_many(st.conn, CLAIM, rows)
         st.counts["claim"] = len(rows)
@@ -260,7 +263,7 @@ def _forecasts(st: State, known: dict[str, list[tuple[datetime, date]]],
         row["id"] = next_id
         next_id += 1
         rows.append(row)
-        st.after[f"forecast/{row['id']}"] = audit.digest(row)
+        st.prints.add(f"forecast/{row['id']}", row)
     if rows:
         insert_many(st.conn, FORECAST, rows)
         st.counts["forecast"] = len(rows)

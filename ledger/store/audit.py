@@ -27,6 +27,7 @@ from ledger.store.tables import (
     CLAIM_ALIAS,
     CLAIM_TAG,
     EVENT,
+    EVENT_ROW,
     EVIDENCE,
     FORECAST,
     READING,
@@ -189,6 +190,45 @@ class Journal:
         )
 
 
+class RowPrints:
+    """The fingerprints of the rows one coming event adds in bulk, written beside it (table
+    ``event_row``) a batch at a time; the event records their count and a digest over all of
+    them in key order, so the chain still covers every one. The writer holds the write lock:
+    the event's id is the next one."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.event_id = last_hash(conn)[0] + 1
+        self.count = 0
+        self._batch: list[dict[str, Any]] = []
+
+    def add(self, key: str, state: Any) -> None:
+        self._batch.append({"event_id": self.event_id, "k": key, "fp": digest(state)})
+        self.count += 1
+        if len(self._batch) >= CHECK_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._batch:
+            self.conn.execute(EVENT_ROW.insert(), self._batch)
+            self._batch = []
+
+    def summary(self) -> dict[str, Any]:
+        """``{"count", "digest"}`` for the event (after the last row is written)."""
+        self.flush()
+        return {"count": self.count, "digest": rows_digest(self.conn, self.event_id)}
+
+
+def rows_digest(conn: Connection, event_id: int) -> str:
+    """A digest over an event's row fingerprints in key order (read a batch at a time)."""
+    h = hashlib.sha256()
+    for k, fp in conn.execute(select(EVENT_ROW.c.k, EVENT_ROW.c.fp).where(
+            EVENT_ROW.c.event_id == event_id).order_by(EVENT_ROW.c.k).execution_options(
+            stream_results=True, yield_per=CHECK_BATCH)):
+        h.update(f"{k} {fp}\n".encode())
+    return "sha256:" + h.hexdigest()
+
+
 def append(
     conn: Connection,
     *,
@@ -203,6 +243,8 @@ def append(
 ) -> int:
     """Append one event after the current last one; the caller holds the write lock."""
     last_id, prev = last_hash(conn)
+    if isinstance(after, dict) and "rows" in after and not isinstance(after["rows"], dict):
+        raise ValueError("an event's 'rows' is the summary of its RowPrints")
     ev = {
         "id": last_id + 1,
         "at": json.loads(canonical(at or utcnow())),
@@ -365,6 +407,9 @@ def verify(conn: Connection, anchor: Head | None = None) -> list[str]:
             for key, state in after.items():
                 if key.split("/")[0] in TRACKED:
                     pending[key] = (_fingerprint(state), ev["id"])
+            if isinstance(after.get("rows"), dict):
+                _expect(conn, pending)
+                problems += _expect_rows(conn, ev["id"], after["rows"])
             del after
             if len(pending) >= CHECK_BATCH:
                 _expect(conn, pending)
@@ -381,6 +426,21 @@ def verify(conn: Connection, anchor: Head | None = None) -> list[str]:
                                         "events up to it were removed or rewritten"))
     problems.sort(key=lambda p: p[0])
     return [text for _, text in problems]
+
+
+def _expect_rows(conn: Connection, event_id: int, summary: dict[str, Any]) -> list[
+        tuple[int, str]]:
+    """What a bulk event's rows say rows hold, from ``event_row``, and whether those are the
+    fingerprints the event's chained digest covers."""
+    problems = []
+    if rows_digest(conn, event_id) != summary.get("digest"):
+        problems.append((event_id, f"event {event_id}'s row fingerprints were edited: they no "
+                                   "longer match the digest the event records"))
+    conn.execute(text(
+        f"INSERT INTO {CHECK_EXPECTED} (k, fp, ev) SELECT k, fp, event_id FROM event_row "
+        "WHERE event_id = :ev ON CONFLICT (k) DO UPDATE SET "
+        "fp = excluded.fp, ev = excluded.ev").bindparams(ev=event_id))
+    return problems
 
 
 def _fingerprint_rows(conn: Connection, problems: list[tuple[int, str]]) -> set[str]:

@@ -256,10 +256,20 @@ EVENT = Table(
     Column("hash", String(64), nullable=False, unique=True),
 )
 
+#: The rows an event adds in bulk (an import), each with its fingerprint: written a batch at a
+#: time instead of inside the event, which records their count and a digest over them all
+#: (written before their event, so no foreign key: the digest is what ties them to it).
+EVENT_ROW = Table(
+    "event_row", metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=False),
+    Column("k", String(80), primary_key=True),
+    Column("fp", String(80), nullable=False),
+)
+
 #: Parents before children: the order a copy or a bulk load writes them in.
 TABLES_IN_LOAD_ORDER: tuple[Table, ...] = (
     ANALYST, SOURCE, SOURCE_AUTHOR, CLAIM, CLAIM_TAG, FORECAST, EVIDENCE, RESOLUTION,
-    RES_EVIDENCE, READING, SETTING, CLAIM_ALIAS, REMINDER, EVENT,
+    RES_EVIDENCE, READING, SETTING, CLAIM_ALIAS, REMINDER, EVENT, EVENT_ROW,
 )
 
 

@@ -22,18 +22,18 @@ class Run:
 
 def run(cmd: list[str], *, stdin: Path | None = None, env: dict[str, str] | None = None) -> Run:
     """Run ``cmd`` to completion (its output discarded); a failure stops the benchmark."""
-    t0 = time.perf_counter()
-    with open(stdin or os.devnull, "rb") as fin:
-        proc = subprocess.Popen(cmd, stdin=fin, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
-        _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err[:300]}")
-    if proc.stderr:
-        proc.stderr.close()
+    import tempfile
+
+    with open(stdin or os.devnull, "rb") as fin, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdin=fin, stdout=subprocess.DEVNULL, stderr=err,
+                                env={**os.environ, **(env or {})})
+        _, status, usage = os.wait4(proc.pid, 0)  # the child's own peak, not ours
+        seconds = time.perf_counter() - t0
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            err.seek(0)
+            raise SystemExit(f"{' '.join(cmd)} failed ({code}): {err.read(300).decode()}")
     # ru_maxrss is in kilobytes on Linux, bytes on macOS
     peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
     return Run(seconds, peak)
