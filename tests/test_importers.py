@@ -226,6 +226,24 @@ def test_stdin_is_read_and_named(ledger):
     assert json.loads(res.stdout)["files"][0]["path"] == "<stdin>"
 
 
+@pytest.mark.parametrize("sample", ["fatebook.csv", "predictionbook.csv", "ledger"])
+def test_stdin_is_read_once_when_its_format_is_detected(ledger, tmp_path, sample):
+    """Naming the format reads standard input; the import must still see every row."""
+    if sample == "ledger":
+        ledger.ok("add", "Rates rise", "--due", "2030", "--key", "rates")
+        ledger.ok("forecast", "rates", "0.7")
+        text = ledger.run("export").stdout
+        other = Ledger(str(tmp_path / "other.db"))
+        other.ok("db", "init")
+    else:
+        text, other = (SAMPLES / sample).read_text(), ledger
+    res = other.run("import", "-", "--format", "json", input=text)
+    assert res.exit_code == 0, res.stderr
+    got = json.loads(res.stdout)
+    assert got["rows"] > 0 and got["added"]["claims"] > 0
+    assert got["files"][0]["path"] == "<stdin>"
+
+
 def test_the_format_choices_are_the_importers_formats():
     from ledger.cli.options import ImportFormatChoice
     from ledger.importers import CHOICES

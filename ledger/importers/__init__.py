@@ -16,7 +16,9 @@ from ledger.importers.reading import (
     FormatError,
     Input,
     csv_rows,
+    decode,
     fingerprints,
+    read_bytes,
     read_input,
     regular_file,
 )
@@ -40,6 +42,21 @@ PLATFORM = {"predictionbook": "PredictionBook", "fatebook": "Fatebook",
             "gjp": "Good Judgment Project", "iqisa": "iqisa", "csv": "spreadsheet"}
 
 __all__ = ["CHOICES", "FORMATS", "Batch", "FormatError", "Options", "detect", "load"]
+
+
+#: how much of a file is read to see whether it is a ledger export (which can be huge)
+HEAD = 1 << 16
+
+
+def _ledger_head(path: Path) -> str | None:
+    """"ledger" when the file's first line is a ledger record, read from its head alone: an
+    export of any size is named without being read whole."""
+    head = read_bytes(path, HEAD)
+    line, newline, _ = head.lstrip(b"\xef\xbb\xbf \t\r\n").partition(b"\n")
+    if not newline or not line.startswith(b"{"):
+        return None
+    return "ledger" if _header_format(decode(str(path), line, lenient=True)) == "ledger" \
+        else None
 
 
 def _header_format(inp: Input) -> str | None:
@@ -88,6 +105,10 @@ def detect(paths: list[Path]) -> str:
             if zipfile.is_zipfile(path):
                 found.add("metaculus")
                 continue
+        fmt = _ledger_head(path)
+        if fmt is not None:
+            found.add(fmt)
+            continue
         inp = read_input(path, lenient=True)
         if not inp.text.strip():
             raise FormatError(f"{inp.name} is empty: cannot tell its format; give --from")

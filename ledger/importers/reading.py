@@ -13,6 +13,8 @@ import re
 import stat
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
@@ -53,17 +55,59 @@ def regular_file(path: Path) -> None:
         raise FormatError(f"cannot read {path}: larger than {MAX_BYTES} bytes")
 
 
-def read_bytes(path: Path) -> bytes:
-    """A regular file's bytes ('-' is stdin), or one clear refusal."""
+#: standard input, copied once to a temporary file while an import runs (``stdin_kept``)
+_STDIN: ContextVar[Path | None] = ContextVar("ledger_stdin", default=None)
+
+
+@contextmanager
+def stdin_kept(paths: list[Path]) -> Iterator[None]:
+    """Standard input ('-' among ``paths``) copied to a temporary file a chunk at a time, so
+    that naming its format and reading it see the same bytes, in constant memory."""
+    import sys
+    import tempfile
+
+    if not any(str(p) == "-" for p in paths):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="ledger-stdin-") as tmp:
+        kept = Path(tmp) / "stdin"
+        with open(kept, "wb") as out:
+            while chunk := sys.stdin.buffer.read(1 << 20):
+                if out.tell() + len(chunk) > MAX_BYTES:
+                    raise FormatError(f"cannot read <stdin>: larger than {MAX_BYTES} bytes")
+                out.write(chunk)
+        token = _STDIN.set(kept)
+        try:
+            yield
+        finally:
+            _STDIN.reset(token)
+
+
+def open_binary(path: Path) -> io.BufferedIOBase:
+    """A regular file ('-' is stdin) open for reading bytes, or one clear refusal."""
     import sys
 
     if str(path) == "-":
-        return sys.stdin.buffer.read()
-    regular_file(path)
+        kept = _STDIN.get()
+        if kept is None:
+            return io.BytesIO(sys.stdin.buffer.read())
+        path = kept
+    else:
+        regular_file(path)
     try:
-        return path.read_bytes()
+        return open(path, "rb")
     except OSError as exc:
         raise FormatError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """A regular file's bytes ('-' is stdin), at most ``limit`` of them, or one clear
+    refusal."""
+    with open_binary(path) as fh:
+        try:
+            return fh.read(-1 if limit is None else limit)
+        except OSError as exc:
+            raise FormatError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def decode(name: str, data: bytes, *, lenient: bool = False) -> Input:

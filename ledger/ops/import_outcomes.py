@@ -14,7 +14,7 @@ from ledger.core import rules
 from ledger.core.jsonenc import canonical
 from ledger.errors import RuleViolation
 from ledger.ops import refresh
-from ledger.ops.import_state import State, first_free_id
+from ledger.ops.import_state import WRITE_BATCH, State, first_free_id
 from ledger.ops.records import ImportFileError, refuse
 from ledger.store.bulk import insert_many
 from ledger.store.tables import (
@@ -52,9 +52,18 @@ def evidence(st: State) -> None:
         st.evidence_ids[r["id"]] = row["id"]
         rows.append(row)
         st.prints.add(f"evidence/{row['id']}", row)
+        if len(rows) >= WRITE_BATCH:
+            _write(st, EVIDENCE, rows, "evidence")
+    _write(st, EVIDENCE, rows, "evidence")
+
+
+def _write(st: State, table: Any, rows: list[dict[str, Any]], kind: str | None) -> None:
+    """Insert a batch of rows (counted as ``kind`` when given), and empty the batch."""
     if rows:
-        insert_many(st.conn, EVIDENCE, rows)
-        st.counts["evidence"] = len(rows)
+        insert_many(st.conn, table, rows)
+        if kind is not None:
+            st.counts[kind] += len(rows)
+        rows.clear()
 
 
 def resolutions(st: State) -> None:
@@ -120,13 +129,17 @@ def resolutions(st: State) -> None:
                          for k, x in enumerate(readings, 1)]
         st.prints.add(f"resolution/{row['id']}",
             {**row, "evidence": sorted(set(ev)), "readings": readings})
-    if rows:
-        insert_many(st.conn, RESOLUTION, rows)
-        st.counts["resolution"] = len(rows) - st.updated["resolution"]  # a new revision
-    if link_rows:
-        insert_many(st.conn, RES_EVIDENCE, link_rows)
-    if reading_rows:
-        insert_many(st.conn, READING, reading_rows)
+        if len(rows) >= WRITE_BATCH:
+            _write_resolutions(st, rows, link_rows, reading_rows)
+    _write_resolutions(st, rows, link_rows, reading_rows)
+    st.counts["resolution"] -= st.updated["resolution"]  # a new revision: counted as updated
+
+
+def _write_resolutions(st: State, rows: list[dict[str, Any]], link_rows: list[dict[str, Any]],
+                       reading_rows: list[dict[str, Any]]) -> None:
+    _write(st, RESOLUTION, rows, "resolution")
+    _write(st, RES_EVIDENCE, link_rows, None)
+    _write(st, READING, reading_rows, None)
 
 
 def _readings_of(conn: Connection, resolution_id: int) -> list[dict[str, str]]:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
-from ledger.ops.records import TYPES, ImportFileError, Labelled, Record
+from ledger.ops.records import TYPES, ImportFileError, Labelled, Record, Spool
 from ledger.store import audit
 from ledger.store.tables import ANALYST, insert_id
 
@@ -22,7 +22,7 @@ class State:
 
     conn: Connection
     now: datetime
-    records: list[Labelled]
+    records: list[Labelled] | Spool  # a spool for an export of any size
     names: dict[str, int]
     file_analysts: dict[str, Record]
     #: the rows the import adds, fingerprinted beside its event
@@ -44,7 +44,12 @@ class State:
     history_seen: set[int] = field(default_factory=set)
 
     def of(self, kind: str) -> Iterable[Labelled]:
-        return ((no, r) for no, r in self.records if r["type"] == kind)
+        return of_kind(self.records, kind)
+
+    def count(self, kind: str) -> int:
+        if isinstance(self.records, Spool):
+            return self.records.counts.get(kind, 0)
+        return sum(1 for _ in self.of(kind))
 
     def who(self, name: str, no: str) -> int:
         """The analyst's id, added from the file's analyst record on first use."""
@@ -70,6 +75,17 @@ class State:
 
     def old_claim_ids(self) -> list[int]:
         return [self.claim_ids[k] for k in self.claim_ids if k not in self.new_claims] or [-1]
+
+
+def of_kind(records: list[Labelled] | Spool, kind: str) -> Iterable[Labelled]:
+    """The records of one type, in the order the file gave them."""
+    if isinstance(records, Spool):
+        return records.of(kind)
+    return ((no, r) for no, r in records if r["type"] == kind)
+
+
+#: rows an import step writes at once: memory stays flat whatever the file's size
+WRITE_BATCH = 5000
 
 
 def first_free_id(conn: Connection, table: Table) -> int:

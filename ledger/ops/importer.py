@@ -18,9 +18,9 @@ from ledger.core import rules
 from ledger.errors import RuleViolation
 from ledger.ops import import_outcomes, refresh
 from ledger.ops.existing import existing_claim, existing_source, same_or_fail
-from ledger.ops.import_state import State, first_free_id
+from ledger.ops.import_state import WRITE_BATCH, State, first_free_id, of_kind
 from ledger.ops.progress import Progress, tick
-from ledger.ops.records import ImportFileError, Labelled, Record, read_records, refuse
+from ledger.ops.records import ImportFileError, Labelled, Record, Spool, read_records, refuse
 from ledger.store import audit
 from ledger.store.audit import clock
 from ledger.store.bulk import insert_many
@@ -48,7 +48,7 @@ class _DryRun(Exception):
     """Raised inside a dry run's transaction so that everything it did is rolled back."""
 
 
-def import_records(store: Store, actor: str, records: list[Labelled], *,
+def import_records(store: Store, actor: str, records: list[Labelled] | Spool, *,
                    progress: Progress = None, action: str = "import",
                    origin: str | dict[str, Any] | None = None, history: bool = False,
                    weak: frozenset[str] = frozenset(), dry_run: bool = False) -> dict[str, int]:
@@ -68,13 +68,13 @@ def import_records(store: Store, actor: str, records: list[Labelled], *,
     return result
 
 
-def _import(conn: Connection, store: Store, actor: str, records: list[Labelled],
+def _import(conn: Connection, store: Store, actor: str, records: list[Labelled] | Spool,
             progress: Progress, action: str, origin: str | dict[str, Any] | None, history: bool,
             weak: frozenset[str]) -> dict[str, int]:
     now = clock(conn)
     st = State(conn, now, records,
                 names={n: i for i, n in conn.execute(select(ANALYST.c.id, ANALYST.c.name))},
-                file_analysts={r["name"]: r for _, r in records if r["type"] == "analyst"},
+                file_analysts={r["name"]: r for _, r in of_kind(records, "analyst")},
                 prints=audit.RowPrints(conn),
                 history=history, weak=weak)
     for no, r in st.of("analyst"):
@@ -145,7 +145,7 @@ def _claims(st: State, progress: Progress) -> None:
     rows: list[dict[str, Any]] = []
     tag_rows: list[dict[str, Any]] = []
     next_id = first_free_id(st.conn, CLAIM)
-    total = sum(1 for _ in st.of("claim"))
+    total = st.count("claim")
     for done, (no, r) in enumerate(st.of("claim"), 1):
         tick(progress, done, total, "writing claims")
         if r["key"] in st.claim_ids:
@@ -184,11 +184,20 @@ def _claims(st: State, progress: Progress) -> None:
         st.claim_dates[r["key"]] = r["made_on"]
         st.new_claims.add(r["key"])
         st.prints.add(f"claim/{row['id']}", {**row, "tags": tags})
+        if len(rows) >= WRITE_BATCH:
+            _write_claims(st, rows, tag_rows)
+    _write_claims(st, rows, tag_rows)
+
+
+def _write_claims(st: State, rows: list[dict[str, Any]], tag_rows: list[dict[str, Any]]) -> None:
+    """Insert a batch of claims with their tags, and empty the batch."""
     if rows:
         insert_many(st.conn, CLAIM, rows)
-        st.counts["claim"] = len(rows)
+        st.counts["claim"] += len(rows)
     if tag_rows:
         insert_many(st.conn, CLAIM_TAG, tag_rows)
+    rows.clear()
+    tag_rows.clear()
 
 
 def _known_on(st: State) -> dict[str, list[tuple[datetime, date]]]:
@@ -234,7 +243,7 @@ def _forecasts(st: State, known: dict[str, list[tuple[datetime, date]]],
                    FORECAST.c.probability)
             .where(FORECAST.c.claim_id.in_(st.old_claim_ids())).order_by(FORECAST.c.id)):
         have[tuple(sig)].append((fid, p))
-    total = sum(1 for _ in st.of("forecast")) if progress else 0
+    total = st.count("forecast") if progress else 0
     for done, (no, r) in enumerate(st.of("forecast"), 1):
         tick(progress, done, total, "writing forecasts")
         cid = st.claim_of(no, r)
@@ -264,8 +273,16 @@ def _forecasts(st: State, known: dict[str, list[tuple[datetime, date]]],
         next_id += 1
         rows.append(row)
         st.prints.add(f"forecast/{row['id']}", row)
+        if len(rows) >= WRITE_BATCH:
+            _write(st, FORECAST, rows, "forecast")
+    _write(st, FORECAST, rows, "forecast")
+
+
+def _write(st: State, table: Any, rows: list[dict[str, Any]], kind: str) -> None:
+    """Insert a batch of one entity's rows, count them, and empty the batch."""
     if rows:
-        insert_many(st.conn, FORECAST, rows)
-        st.counts["forecast"] = len(rows)
+        insert_many(st.conn, table, rows)
+        st.counts[kind] += len(rows)
+        rows.clear()
 
 

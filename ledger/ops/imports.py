@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ledger.importers import Options, detect, load
-from ledger.importers.reading import read_bytes
+from ledger.importers.reading import open_binary, stdin_kept
 from ledger.ops.importer import import_records
 from ledger.ops.progress import Progress
-from ledger.ops.records import read_records
+from ledger.ops.records import Labelled, Spool, spool_records
 from ledger.store.engine import Store
 
 ADDED = {"analyst": "analysts", "source": "sources", "claim": "claims", "forecast": "forecasts",
@@ -40,6 +41,12 @@ class Request:
 def run(store: Store, actor: str, req: Request, *, today: date,
         progress: Progress = None) -> dict[str, Any]:
     """Import the files; the summary every import ends with (see docs/json.md)."""
+    with stdin_kept(req.paths):
+        return _run(store, actor, req, today=today, progress=progress)
+
+
+def _run(store: Store, actor: str, req: Request, *, today: date,
+         progress: Progress) -> dict[str, Any]:
     fmt = req.fmt or detect(req.paths)
     skipped: Counter[str] = Counter()
     warnings: list[str] = []
@@ -49,17 +56,12 @@ def run(store: Store, actor: str, req: Request, *, today: date,
 
         if len(req.paths) != 1:
             raise LedgerError(f"--from ledger reads one file at a time (got {len(req.paths)})")
-        data = read_bytes(req.paths[0])
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise LedgerError(f"cannot read {req.paths[0]}: not UTF-8 (byte {exc.start})") \
-                from None
-        lines = text.splitlines()
-        records = read_records(lines, today=today, progress=progress)
+        source = JsonLines(req.paths[0])
+        records: list[Labelled] | Spool = spool_records(source, today=today,
+                                                        progress=progress)
         rows = len(records)
         name = "<stdin>" if str(req.paths[0]) == "-" else str(req.paths[0].resolve())
-        files = [{"path": name, "sha256": hashlib.sha256(data).hexdigest()}]
+        files = [{"path": name, "sha256": source.sha256.hexdigest()}]
         history, weak = False, frozenset[str]()
     else:
         if progress is not None:
@@ -69,8 +71,12 @@ def run(store: Store, actor: str, req: Request, *, today: date,
         skipped, warnings, rows = batch.skipped, batch.warnings, batch.rows
         files, history, weak = batch.files, True, frozenset(batch.weak)
     origin = {"format": fmt, "files": files, "file": files[0]["path"] if files else None}
-    counts = import_records(store, actor, records, progress=progress, origin=origin,
-                            history=history, weak=weak, dry_run=req.dry_run)
+    try:
+        counts = import_records(store, actor, records, progress=progress, origin=origin,
+                                history=history, weak=weak, dry_run=req.dry_run)
+    finally:
+        if isinstance(records, Spool):
+            records.close()
     present = counts.get("skipped", 0)
     return {
         "format": fmt,
@@ -86,6 +92,45 @@ def run(store: Store, actor: str, req: Request, *, today: date,
                                 **skipped}.items(), key=lambda kv: (-kv[1], kv[0]))),
         "warnings": warnings,
     }
+
+
+class JsonLines:
+    """A JSONL file's lines ('-' is standard input), read a chunk at a time as UTF-8 (a
+    byte-order mark dropped) and hashed on the way: an export of any size goes through in
+    constant memory. A line ends at a line feed or a carriage return (JSON text never holds
+    either raw)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.sha256 = hashlib.sha256()
+
+    def __iter__(self) -> Iterator[str]:
+        from ledger.errors import LedgerError
+
+        try:
+            with open_binary(self.path) as fh:
+                yield from self._lines(fh)
+        except OSError as exc:
+            raise LedgerError(f"cannot read {self.path}: {exc.strerror or exc}") from None
+
+    def _lines(self, fh: Any) -> Iterator[str]:
+        from ledger.errors import LedgerError
+
+        offset = 0
+        first = True
+        for raw in fh:
+            self.sha256.update(raw)
+            if first and raw.startswith(b"\xef\xbb\xbf"):
+                raw, offset = raw[3:], 3
+            first = False
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise LedgerError(f"cannot read {self.path}: not UTF-8 (byte "
+                                  f"{offset + exc.start})") from None
+            offset += len(raw)
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            yield from text.removesuffix("\n").split("\n")
 
 
 def describe(summary: dict[str, Any]) -> list[str]:

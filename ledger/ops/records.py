@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -183,13 +183,75 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+class Spool:
+    """Typed, checked records kept on disk a type at a time (pickled), read back in file order
+    for each step of an import: an export of any size is held in a few kilobytes of memory
+    and parsed once."""
+
+    def __init__(self) -> None:
+        import tempfile
+
+        self._dir = tempfile.TemporaryDirectory(prefix="ledger-import-")
+        self._files: dict[str, Any] = {}
+        self.counts: dict[str, int] = {}
+
+    def add(self, label: str, rec: Record) -> None:
+        import pickle
+
+        kind = rec["type"]
+        fh = self._files.get(kind)
+        if fh is None:
+            fh = self._files[kind] = open(f"{self._dir.name}/{kind}", "wb")  # noqa: SIM115
+        pickle.dump((label, rec), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+
+    def of(self, kind: str) -> Iterator[Labelled]:
+        import pickle
+
+        fh = self._files.get(kind)
+        if fh is None:
+            return
+        fh.flush()
+        with open(fh.name, "rb") as src:
+            while True:
+                try:
+                    yield pickle.load(src)
+                except EOFError:
+                    return
+
+    def __len__(self) -> int:
+        return sum(self.counts.values())
+
+    def close(self) -> None:
+        for fh in self._files.values():
+            fh.close()
+        self._dir.cleanup()
+
+
+def spool_records(lines: Iterable[str], *, today: date, progress: Progress = None,
+                  total: int = 0) -> Spool:
+    """``read_records`` for an export of any size: the records go to a ``Spool``."""
+    spool = Spool()
+    try:
+        for label, rec in _records(lines, today=today, progress=progress, total=total):
+            spool.add(label, rec)
+    except BaseException:
+        spool.close()
+        raise
+    return spool
+
+
 def read_records(lines: Iterable[str], *, today: date,
                  progress: Progress = None) -> list[Labelled]:
     """Parse, type and check every line; the first bad line stops everything."""
-    out: list[Labelled] = []
     if progress is not None and not isinstance(lines, list):
         lines = list(lines)
     total = len(lines) if isinstance(lines, list) else 0
+    return list(_records(lines, today=today, progress=progress, total=total))
+
+
+def _records(lines: Iterable[str], *, today: date, progress: Progress,
+             total: int) -> Iterator[Labelled]:
     for no, raw in enumerate(lines, 1):
         tick(progress, no, total, "reading")
         raw = raw.strip()
@@ -215,8 +277,7 @@ def read_records(lines: Iterable[str], *, today: date,
             continue
         rec = _typed(label, obj)
         check_record(label, rec, today=today)
-        out.append((label, rec))
-    return out
+        yield label, rec
 
 
 def ident(rec: Record) -> str:
