@@ -41,7 +41,7 @@ def evidence(st: State) -> None:
         cid = st.claim_of(no, r)
         sig = (cid, r["observed_on"], r["summary"], r["recorded_at"])
         if existing.get(sig):
-            st.evidence_ids[r["id"]] = existing[sig].pop(0)
+            st.index.add_evidence(r["id"], existing[sig].pop(0))
             st.skipped += 1
             continue
         row = {"id": next_id, "claim_id": cid, "summary": r["summary"], "url": r["url"],
@@ -49,7 +49,7 @@ def evidence(st: State) -> None:
                "stance": r["stance"], "recorded_by": st.who(r["recorded_by"], no),
                "recorded_at": r["recorded_at"]}
         next_id += 1
-        st.evidence_ids[r["id"]] = row["id"]
+        st.index.add_evidence(r["id"], row["id"])
         rows.append(row)
         st.prints.add(f"evidence/{row['id']}", row)
         if len(rows) >= WRITE_BATCH:
@@ -73,29 +73,26 @@ def resolutions(st: State) -> None:
     rows: list[dict[str, Any]] = []
     link_rows: list[dict[str, Any]] = []
     reading_rows: list[dict[str, Any]] = []
-    current: dict[int, int] = defaultdict(int)
-    revisions: set[tuple[int, int]] = set()
     for no, r in st.of("resolution"):
-        cid = st.claim_of(no, r)
+        cid, made = st.claim_made(no, r)
         try:
-            rules.not_before_made(r["known_on"], st.claim_dates[r["claim"]], "resolution date",
+            rules.not_before_made(r["known_on"], made, "resolution date",
                                   r["claim"], "known_on")
         except RuleViolation as exc:
             raise refuse(no, r, exc) from None
-        if (cid, r["revision"]) in revisions:
+        wrong = st.index.add_revision(cid, r["revision"], current=r["superseded_at"] is None)
+        if wrong == "revision":
             raise ImportFileError(f"{no}: claim {r['claim']!r} has two resolutions with "
                                   f"revision {r['revision']}")
-        revisions.add((cid, r["revision"]))
-        if r["superseded_at"] is None:
-            current[cid] += 1
-            if current[cid] > 1:
-                raise ImportFileError(f"{no}: claim {r['claim']!r} has two current resolutions")
+        if wrong == "current":
+            raise ImportFileError(f"{no}: claim {r['claim']!r} has two current resolutions")
         ev = []
         for stable in r["evidence"]:
-            if stable not in st.evidence_ids:
+            eid = st.index.evidence(stable)
+            if eid is None:
                 raise ImportFileError(f"{no}: resolution {r['id']!r} rests on unknown "
                                       f"evidence {stable!r}")
-            ev.append(st.evidence_ids[stable])
+            ev.append(eid)
         row = {"claim_id": cid, "revision": r["revision"], "outcome": r["outcome"],
                "known_on": r["known_on"], "rationale": r["rationale"],
                "resolved_by": st.who(r["resolved_by"], no), "recorded_at": r["recorded_at"],
@@ -172,10 +169,8 @@ def aliases(st: State) -> None:
         if r["key"] in have:
             st.skipped += 1
             continue
-        if r["claim"] not in st.claim_ids:
-            raise ImportFileError(f"{no}: alias {r['key']!r} refers to unknown claim "
-                                  f"{r['claim']!r}")
-        row = {"key": r["key"], "claim_id": st.claim_ids[r["claim"]], "note": r["note"],
+        cid = st.claim_of(no, r, f"alias {r['key']!r}")
+        row = {"key": r["key"], "claim_id": cid, "note": r["note"],
                "recorded_by": st.who(r["recorded_by"], no), "recorded_at": r["recorded_at"]}
         aid = insert_id(st.conn, CLAIM_ALIAS.insert().values(**row))
         have.add(r["key"])
@@ -188,9 +183,8 @@ def reminders(st: State) -> None:
     have = {tuple(r) for r in st.conn.execute(
         select(REMINDER.c.analyst_id, REMINDER.c.claim_id, REMINDER.c.sent_on))}
     for no, r in st.of("reminder"):
-        if r["claim"] not in st.claim_ids:
-            raise ImportFileError(f"{no}: a reminder refers to unknown claim {r['claim']!r}")
-        row = {"analyst_id": st.who(r["analyst"], no), "claim_id": st.claim_ids[r["claim"]],
+        cid = st.claim_of(no, r, "a reminder")
+        row = {"analyst_id": st.who(r["analyst"], no), "claim_id": cid,
                "sent_on": r["sent_on"], "sent_at": r["sent_at"]}
         sig = (row["analyst_id"], row["claim_id"], row["sent_on"])
         if sig in have:

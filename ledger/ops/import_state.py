@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
+from ledger.ops.import_index import KeyIndex
 from ledger.ops.records import TYPES, ImportFileError, Labelled, Record, Spool
 from ledger.store import audit
 from ledger.store.tables import ANALYST, insert_id
@@ -31,10 +32,8 @@ class State:
     skipped: int = 0
     after: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, int] = field(default_factory=dict)
-    claim_ids: dict[str, int] = field(default_factory=dict)
-    new_claims: set[str] = field(default_factory=set)
-    claim_dates: dict[str, date] = field(default_factory=dict)
-    evidence_ids: dict[str, int] = field(default_factory=dict)
+    #: claims, evidence, outcomes and revisions by the file's keys, on disk
+    index: KeyIndex = field(default_factory=KeyIndex)
     #: platform history (another tracker's export): late forecasts are kept, and a newer
     #: export updates what an earlier one brought in (``ledger.ops.refresh``)
     history: bool = False
@@ -67,14 +66,22 @@ class State:
         self.prints.add(f"analyst/{new}", {"id": new, **row})
         return new
 
-    def claim_of(self, no: str, r: Record) -> int:
-        if r["claim"] not in self.claim_ids:
-            raise ImportFileError(f"{no}: {r['type']} {r['id']!r} refers to unknown claim "
-                                  f"{r['claim']!r}")
-        return self.claim_ids[r["claim"]]
+    def claim_of(self, no: str, r: Record, what: str | None = None) -> int:
+        """The id of the claim a record refers to, or one clear refusal."""
+        return self.claim_made(no, r, what)[0]
+
+    def claim_made(self, no: str, r: Record, what: str | None = None) -> tuple[int, date]:
+        """The id and the day made of the claim a record refers to, or one clear refusal."""
+        found = self.index.claim(r["claim"])
+        if found is None:
+            what = what or f"{r['type']} {r['id']!r}"
+            raise ImportFileError(f"{no}: {what} refers to unknown claim {r['claim']!r}")
+        return found
 
     def old_claim_ids(self) -> list[int]:
-        return [self.claim_ids[k] for k in self.claim_ids if k not in self.new_claims] or [-1]
+        """The file's claims that were already in the ledger (``[-1]`` for none, so that an
+        ``IN`` over them is valid SQL)."""
+        return self.index.old_claims() or [-1]
 
 
 def of_kind(records: list[Labelled] | Spool, kind: str) -> Iterable[Labelled]:
@@ -86,6 +93,18 @@ def of_kind(records: list[Labelled] | Spool, kind: str) -> Iterable[Labelled]:
 
 #: rows an import step writes at once: memory stays flat whatever the file's size
 WRITE_BATCH = 5000
+
+
+def batched(records: Iterable[Labelled], n: int) -> Iterator[list[Labelled]]:
+    """Records in lists of ``n`` (``itertools.batched`` is Python 3.12's)."""
+    chunk: list[Labelled] = []
+    for rec in records:
+        chunk.append(rec)
+        if len(chunk) == n:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def first_free_id(conn: Connection, table: Table) -> int:

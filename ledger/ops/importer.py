@@ -18,7 +18,7 @@ from ledger.core import rules
 from ledger.errors import RuleViolation
 from ledger.ops import import_outcomes, refresh
 from ledger.ops.existing import existing_claim, existing_source, same_or_fail
-from ledger.ops.import_state import WRITE_BATCH, State, first_free_id, of_kind
+from ledger.ops.import_state import WRITE_BATCH, State, batched, first_free_id, of_kind
 from ledger.ops.progress import Progress, tick
 from ledger.ops.records import ImportFileError, Labelled, Record, Spool, read_records, refuse
 from ledger.store import audit
@@ -77,17 +77,20 @@ def _import(conn: Connection, store: Store, actor: str, records: list[Labelled] 
                 file_analysts={r["name"]: r for _, r in of_kind(records, "analyst")},
                 prints=audit.RowPrints(conn),
                 history=history, weak=weak)
-    for no, r in st.of("analyst"):
-        st.who(r["name"], no)
-    _sources(st)
-    _claims(st, progress)
-    known = _known_on(st)
-    _forecasts(st, known, progress)
-    import_outcomes.evidence(st)
-    import_outcomes.resolutions(st)
-    import_outcomes.settings(st)
-    import_outcomes.aliases(st)
-    import_outcomes.reminders(st)
+    try:
+        for no, r in st.of("analyst"):
+            st.who(r["name"], no)
+        _sources(st)
+        _claims(st, progress)
+        _known_on(st)
+        _forecasts(st, progress)
+        import_outcomes.evidence(st)
+        import_outcomes.resolutions(st)
+        import_outcomes.settings(st)
+        import_outcomes.aliases(st)
+        import_outcomes.reminders(st)
+    finally:
+        st.index.close()
     if not store.is_sqlite:
         from ledger.store.admin import reset_sequences
 
@@ -140,53 +143,54 @@ def _sources(st: State) -> None:
 
 
 def _claims(st: State, progress: Progress) -> None:
-    existing = {k: (i, m) for i, k, m in st.conn.execute(
-        select(CLAIM.c.id, CLAIM.c.key, CLAIM.c.made_on))}
     rows: list[dict[str, Any]] = []
     tag_rows: list[dict[str, Any]] = []
     next_id = first_free_id(st.conn, CLAIM)
     total = st.count("claim")
-    for done, (no, r) in enumerate(st.of("claim"), 1):
-        tick(progress, done, total, "writing claims")
-        if r["key"] in st.claim_ids:
-            raise ImportFileError(f"{no}: claim {r['key']!r} appears twice in the file")
-        if r["key"] in existing:
-            cid, made = existing[r["key"]]
-            have = existing_claim(st.conn, cid, st.names, st.sources)
-            if not st.history:
-                same_or_fail(no, r, have)
-            elif r["key"] not in st.weak and refresh.claim(
-                    st.conn, no, cid, r, have, st.sources.get(r["source"] or ""), st.before,
-                    st.after):
-                st.updated["claim"] += 1
-            st.claim_ids[r["key"]] = cid
-            st.claim_dates[r["key"]] = made
-            st.skipped += 1
-            continue
-        if r["source"] is not None and r["source"] not in st.sources:
-            raise ImportFileError(f"{no}: claim {r['key']!r} cites unknown source "
-                                  f"{r['source']!r}")
-        row = {"id": next_id, "key": r["key"], "statement": r["statement"], "quote": r["quote"],
-               "source_id": st.sources.get(r["source"]) if r["source"] else None,
-               "author_id": st.who(r["author"], no), "subject": r["subject"],
-               "made_on": r["made_on"], "due_on": r["due_on"], "due_basis": r["due_basis"],
-               "due_note": r["due_note"], "criteria": r["criteria"],
-               "withdrawn_on": r["withdrawn_on"], "withdrawn_note": r["withdrawn_note"],
-               # a withdrawal whose recording time the file does not give is recorded now
-               "withdrawn_at": r["withdrawn_at"] or (st.now if r["withdrawn_on"] else None),
-               "recorded_by": st.who(r["recorded_by"], no), "recorded_at": r["recorded_at"],
-               "version": r["version"]}
-        next_id += 1
-        tags = sorted(set(r["tags"]))
-        rows.append(row)
-        tag_rows += [{"claim_id": row["id"], "tag": t} for t in tags]
-        st.claim_ids[r["key"]] = row["id"]
-        st.claim_dates[r["key"]] = r["made_on"]
-        st.new_claims.add(r["key"])
-        st.prints.add(f"claim/{row['id']}", {**row, "tags": tags})
-        if len(rows) >= WRITE_BATCH:
-            _write_claims(st, rows, tag_rows)
-    _write_claims(st, rows, tag_rows)
+    done = 0
+    for chunk in batched(st.of("claim"), WRITE_BATCH):
+        # which of this chunk's keys the ledger has already: one query a chunk
+        existing = {k: (i, m) for i, k, m in st.conn.execute(
+            select(CLAIM.c.id, CLAIM.c.key, CLAIM.c.made_on).where(
+                CLAIM.c.key.in_([r["key"] for _, r in chunk])))}
+        for no, r in chunk:
+            done += 1
+            tick(progress, done, total, "writing claims")
+            if st.index.claim(r["key"]) is not None:
+                raise ImportFileError(f"{no}: claim {r['key']!r} appears twice in the file")
+            if r["key"] in existing:
+                cid, made = existing[r["key"]]
+                have = existing_claim(st.conn, cid, st.names, st.sources)
+                if not st.history:
+                    same_or_fail(no, r, have)
+                elif r["key"] not in st.weak and refresh.claim(
+                        st.conn, no, cid, r, have, st.sources.get(r["source"] or ""),
+                        st.before, st.after):
+                    st.updated["claim"] += 1
+                st.index.add_claim(r["key"], cid, made, new=False)
+                st.skipped += 1
+                continue
+            if r["source"] is not None and r["source"] not in st.sources:
+                raise ImportFileError(f"{no}: claim {r['key']!r} cites unknown source "
+                                      f"{r['source']!r}")
+            row = {"id": next_id, "key": r["key"], "statement": r["statement"],
+                   "quote": r["quote"],
+                   "source_id": st.sources.get(r["source"]) if r["source"] else None,
+                   "author_id": st.who(r["author"], no), "subject": r["subject"],
+                   "made_on": r["made_on"], "due_on": r["due_on"], "due_basis": r["due_basis"],
+                   "due_note": r["due_note"], "criteria": r["criteria"],
+                   "withdrawn_on": r["withdrawn_on"], "withdrawn_note": r["withdrawn_note"],
+                   # a withdrawal whose recording time the file does not give is recorded now
+                   "withdrawn_at": r["withdrawn_at"] or (st.now if r["withdrawn_on"] else None),
+                   "recorded_by": st.who(r["recorded_by"], no), "recorded_at": r["recorded_at"],
+                   "version": r["version"]}
+            next_id += 1
+            tags = sorted(set(r["tags"]))
+            rows.append(row)
+            tag_rows += [{"claim_id": row["id"], "tag": t} for t in tags]
+            st.index.add_claim(r["key"], row["id"], r["made_on"], new=True)
+            st.prints.add(f"claim/{row['id']}", {**row, "tags": tags})
+        _write_claims(st, rows, tag_rows)
 
 
 def _write_claims(st: State, rows: list[dict[str, Any]], tag_rows: list[dict[str, Any]]) -> None:
@@ -200,38 +204,33 @@ def _write_claims(st: State, rows: list[dict[str, Any]], tag_rows: list[dict[str
     tag_rows.clear()
 
 
-def _known_on(st: State) -> dict[str, list[tuple[datetime, date]]]:
-    """Per claim key: (recorded_at, known_on) of every resolution, from the file and the
-    ledger, so a forecast can be checked against the outcomes recorded before it."""
-    out: dict[str, list[tuple[datetime, date]]] = defaultdict(list)
+def _known_on(st: State) -> None:
+    """Per claim: (recorded_at, known_on) of every resolution, from the file and the ledger,
+    so a forecast can be checked against the outcomes recorded before it."""
     for _, r in st.of("resolution"):
-        out[r["claim"]].append((r["recorded_at"], r["known_on"]))
-    keys = {i: k for k, i in st.claim_ids.items() if k not in st.new_claims}
+        found = st.index.claim(r["claim"])
+        if found is not None:  # else the resolution step refuses it
+            st.index.add_known(found[0], r["recorded_at"], r["known_on"])
     for cid, at, known in st.conn.execute(
             select(RESOLUTION.c.claim_id, RESOLUTION.c.recorded_at, RESOLUTION.c.known_on)
             .where(RESOLUTION.c.claim_id.in_(st.old_claim_ids()))):
-        out[keys[cid]].append((at, known))
-    return out
+        st.index.add_known(cid, at, known)
 
 
-def _check_forecast(no: str, r: Record, st: State,
-                    known: dict[str, list[tuple[datetime, date]]]) -> None:
+def _check_forecast(no: str, r: Record, cid: int, made: date, st: State) -> None:
     """The CLI's forecast rules, as they stood when the forecast was recorded: an outcome
     recorded before the forecast was, and known before its date, refuses it."""
-    standing = max(((at, k) for at, k in known.get(r["claim"], ()) if at <= r["recorded_at"]),
-                   default=None)
-    if st.history:  # a platform took it: kept, and never scored if made after the outcome
-        standing = None
+    # a platform took it: kept, and never scored if made after the outcome
+    known = None if st.history else st.index.standing(cid, r["recorded_at"])
     try:
-        rules.check_forecast(on=r["made_on"], made_on=st.claim_dates[r["claim"]], key=r["claim"],
-                             known_on=None if standing is None else standing[1],
+        rules.check_forecast(on=r["made_on"], made_on=made,
+                             key=r["claim"], known_on=known,
                              today=r["made_on"])  # the future was checked with the record
     except RuleViolation as exc:
         raise refuse(no, r, exc) from None
 
 
-def _forecasts(st: State, known: dict[str, list[tuple[datetime, date]]],
-               progress: Progress = None) -> None:
+def _forecasts(st: State, progress: Progress = None) -> None:
     rows: list[dict[str, Any]] = []
     next_id = first_free_id(st.conn, FORECAST)
     # a multiset: two identical forecasts entered twice are two forecasts, and importing the
@@ -246,8 +245,8 @@ def _forecasts(st: State, known: dict[str, list[tuple[datetime, date]]],
     total = st.count("forecast") if progress else 0
     for done, (no, r) in enumerate(st.of("forecast"), 1):
         tick(progress, done, total, "writing forecasts")
-        cid = st.claim_of(no, r)
-        _check_forecast(no, r, st, known)
+        cid, made = st.claim_made(no, r)
+        _check_forecast(no, r, cid, made, st)
         row = {"claim_id": cid, "analyst_id": st.who(r["by"], no), "made_on": r["made_on"],
                "probability": r["probability"], "given": r["given"], "mapped": r["mapped"],
                "phrase": r["phrase"], "band_lo": r["band"][0] if r["band"] else None,

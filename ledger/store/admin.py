@@ -219,12 +219,14 @@ def copy_ledger(src: Store, dst: Store) -> dict[str, int]:
             sconn = sconn.execution_options(isolation_level="REPEATABLE READ")
 
         def rows_into(dconn: Connection) -> None:
-            for table in TABLES_IN_LOAD_ORDER:
+            for table in TABLES_IN_LOAD_ORDER:  # a batch at a time: memory stays flat
                 order = list(table.primary_key.columns)
-                rows = [dict(r) for r in sconn.execute(select(table).order_by(*order)).mappings()]
-                if rows:
-                    dconn.execute(table.insert(), rows)
-                counts[table.name] = len(rows)
+                result = sconn.execute(select(table).order_by(*order).execution_options(
+                    stream_results=True, yield_per=audit.CHECK_BATCH)).mappings()
+                counts[table.name] = 0
+                for batch in result.partitions():
+                    dconn.execute(table.insert(), [dict(r) for r in batch])
+                    counts[table.name] += len(batch)
             if not dst.is_sqlite:
                 reset_sequences(dconn)
 

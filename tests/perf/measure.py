@@ -61,7 +61,8 @@ def table(rows: list[tuple[str, list[Run], list[Run]]]) -> None:
 
 
 def interleaved(cases: dict[str, list[str]], runs: int,
-                setup: dict[str, object] | None = None) -> list[tuple[str, list[Run], list[Run]]]:
+                setup: dict[str, object] | None = None,
+                floor: list[str] = FLOOR) -> list[tuple[str, list[Run], list[Run]]]:
     """Each case ``runs`` times, each time beside a fresh run of the floor."""
     out: dict[str, tuple[list[Run], list[Run]]] = {name: ([], []) for name in cases}
     for _ in range(runs):
@@ -69,6 +70,6 @@ def interleaved(cases: dict[str, list[str]], runs: int,
             hook = (setup or {}).get(name)
             if callable(hook):
                 hook()
-            out[name][1].append(run(FLOOR))
+            out[name][1].append(run(floor))
             out[name][0].append(run(cmd))
     return [(name, r, f) for name, (r, f) in out.items()]

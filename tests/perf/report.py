@@ -1,17 +1,18 @@
-"""Report benchmark (run by hand): the median time of `ledger report --format json` against a
-raw SQL baseline (the per-analyst mean Brier in one query), measured in the same run, as a
-ratio. Two shapes:
+"""Report benchmark (run by hand): `ledger report --format json` (and with ``--site`` the
+scorecard site) against a floor measured in the same run, time and peak memory, interleaved so
+a busy spell slows both alike; the ratio is the median of the per-round ratios.
 
-- ``--shape big`` (default): 200,000 claims, 1,000,000 forecasts, 50 analysts; the baseline
-  runs the query through the standard sqlite3 module in process.
+The floor is a whole process that imports SQLAlchemy (the mandated stack) and computes the
+per-analyst mean Brier of current resolutions. That sum can be written with several join
+orders, and a slow one would flatter the report: every plan in ``PLANS`` is timed (their
+answers must agree) and the fastest is the floor. Two shapes:
+
+- ``--shape big`` (default): 200,000 claims, 1,000,000 forecasts, 50 analysts;
 - ``--shape many``: shaped like real public data: 18,000 claims, 60,000 forecasts, 2,000
-  forecasters, most on a few claims and a few on thousands (Zipf-like); the baseline is a whole
-  process that imports SQLAlchemy and runs the same query, as the CLI is a whole process.
+  forecasters, most on a few claims and a few on thousands (Zipf-like).
 
-Usage: ``python tests/perf/report.py [--shape many] [--claims N] [--forecasts N] [--site]``
-(``--site`` also times ``report --format site`` once, against the same baseline).
-
-The ledger is written straight into a migrated file with sqlite3 (setup is not measured).
+Usage: ``python tests/perf/report.py [--shape many] [--claims N] [--forecasts N] [--runs 3]
+[--site]``. The ledger is written straight into a migrated file with sqlite3 (not measured).
 """
 
 from __future__ import annotations
@@ -27,13 +28,62 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-BASELINE = """
-SELECT f.analyst_id,
-       AVG((f.probability - (r.outcome = 'true')) * (f.probability - (r.outcome = 'true')))
-FROM forecast f JOIN resolution r ON r.claim_id = f.claim_id AND r.superseded_at IS NULL
-WHERE r.outcome IN ('true', 'false')
-GROUP BY f.analyst_id
+sys.path.insert(0, str(Path(__file__).parent))
+
+from measure import interleaved, ledger_exe, run, table
+
+HERE = Path(__file__).parent
+
+#: The same per-analyst mean Brier (current resolutions, true/false only) written with different
+#: join orders; the floor is whichever is fastest on the ledger at hand (``--plans`` prints
+#: each), so a slow plan never flatters the report.
+_BRIER = "AVG((f.probability - r.o) * (f.probability - r.o))"
+PLANS = {
+    "join (planner's order)": f"""
+        SELECT f.analyst_id, {_BRIER.replace("r.o", "(r.outcome = 'true')")}
+        FROM forecast f JOIN resolution r ON r.claim_id = f.claim_id
+             AND r.superseded_at IS NULL
+        WHERE r.outcome IN ('true', 'false') GROUP BY f.analyst_id""",
+    "outcomes first, forecasts by index": f"""
+        WITH r AS MATERIALIZED (SELECT claim_id, outcome = 'true' AS o FROM resolution
+                                WHERE superseded_at IS NULL AND outcome IN ('true', 'false'))
+        SELECT f.analyst_id, {_BRIER} FROM r CROSS JOIN forecast f ON f.claim_id = r.claim_id
+        GROUP BY f.analyst_id""",
+    "forecasts scanned, outcome by index": f"""
+        SELECT f.analyst_id, {_BRIER.replace("r.o", "(r.outcome = 'true')")}
+        FROM forecast f CROSS JOIN resolution r ON r.claim_id = f.claim_id
+             AND r.superseded_at IS NULL
+        WHERE r.outcome IN ('true', 'false') GROUP BY f.analyst_id""",
+    "outcomes in a temporary hash (Python dict), forecasts scanned": "python",
+}
+
+#: a whole process: the mandated stack's import, then the plan (argv: database, plan name)
+FLOOR_CODE = """
+import sqlalchemy, sqlite3, sys
+sys.path.insert(0, {here!r})
+from report import run_plan
+run_plan(sys.argv[1], sys.argv[2])
 """
+
+
+def run_plan(db: str, name: str) -> list[tuple[int, float]]:
+    con = sqlite3.connect(db)
+    try:
+        if PLANS[name] != "python":
+            return con.execute(PLANS[name]).fetchall()
+        outcome = dict(con.execute(
+            "SELECT claim_id, outcome = 'true' FROM resolution WHERE superseded_at IS NULL "
+            "AND outcome IN ('true', 'false')"))
+        sums: dict[int, list[float]] = {}
+        for cid, who, p in con.execute("SELECT claim_id, analyst_id, probability FROM forecast"):
+            o = outcome.get(cid)
+            if o is not None:
+                acc = sums.setdefault(who, [0.0, 0])
+                acc[0] += (p - o) ** 2
+                acc[1] += 1
+        return [(who, s / n) for who, (s, n) in sums.items()]
+    finally:
+        con.close()
 
 
 def build(db: Path, claims: int, forecasts: int, analysts: int, seed: int = 1,
@@ -101,15 +151,6 @@ def build(db: Path, claims: int, forecasts: int, analysts: int, seed: int = 1,
     con.close()
 
 
-def timed(fn, runs: int) -> float:
-    ts = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shape", choices=["big", "many"], default="big")
@@ -123,7 +164,7 @@ def main() -> None:
     args.claims = args.claims or (18_000 if many else 200_000)
     args.forecasts = args.forecasts or (60_000 if many else 1_000_000)
     args.analysts = args.analysts or (2_000 if many else 50)
-    exe = str(Path(sys.executable).with_name("ledger"))
+    exe = ledger_exe()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         subprocess.run([exe, "--db", str(db), "db", "init"], check=True, capture_output=True)
@@ -134,62 +175,29 @@ def main() -> None:
             f"in {time.perf_counter() - t0:.1f} s"
         )
 
-        def baseline() -> None:
-            if many:  # a whole process, as the CLI is: the mandated stack's import, then SQL
-                code = ("import sqlalchemy, sqlite3, sys; con = sqlite3.connect(sys.argv[1]); "
-                        f"con.execute({BASELINE!r}).fetchall()")
-                subprocess.run([sys.executable, "-c", code, str(db)], check=True)
-                return
-            con = sqlite3.connect(db)
-            con.execute(BASELINE).fetchall()
-            con.close()
-
-        def report() -> None:
-            subprocess.run(
-                [exe, "--db", str(db), "report", "--format", "json"],
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-
-        def report_lib() -> None:
-            from datetime import date
-
-            from ledger.scorecard.build import Request
-            from ledger.scorecard.build import build as build_report
-            from ledger.store.engine import Store
-
-            store = Store(str(db))
-            try:
-                build_report(store, Request(as_of=date.today()))
-            finally:
-                store.dispose()
-
-        def site() -> None:
-            subprocess.run([exe, "--db", str(db), "report", "--format", "site", "--out",
-                            str(Path(tmp) / "site"), "--force"], check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-        # interleaved, so a busy spell on the machine slows the baseline and the cases alike;
-        # each case's ratio is the median of its per-round ratios
-        rounds = [(timed(baseline, 1), timed(report, 1), timed(report_lib, 1))
-                  for _ in range(args.runs)]
-        base = statistics.median(r[0] for r in rounds)
-        cli = statistics.median(r[1] for r in rounds)
-        lib = statistics.median(r[2] for r in rounds)
-        cli_ratio = statistics.median(r[1] / r[0] for r in rounds)
-        lib_ratio = statistics.median(r[2] / r[0] for r in rounds)
-        web = timed(site, 1) if args.site else None
+        floors = {name: [sys.executable, "-c", FLOOR_CODE.format(here=str(HERE)), str(db), name]
+                  for name in PLANS}
+        # the tightest plan, each a whole process, three runs (its answers checked alike)
+        answers = {name: sorted((w, round(b, 9)) for w, b in run_plan(str(db), name))
+                   for name in PLANS}
+        assert len({str(a) for a in answers.values()}) == 1, "the plans disagree"
+        plan_secs = {name: statistics.median(run(cmd).seconds for _ in range(3))
+                     for name, cmd in floors.items()}
+        best = min(plan_secs, key=plan_secs.__getitem__)
+        print("floor plans (whole process: import sqlalchemy, then the SQL), median of 3:")
+        for name, secs in plan_secs.items():
+            print(f"  {name:62} {secs:6.2f} s{'  <- the floor' if name == best else ''}")
+        cases = {"ledger report --format json": [exe, "--db", str(db), "report", "--format",
+                                                 "json"]}
+        if args.site:
+            cases["ledger report --format site"] = [
+                exe, "--db", str(db), "report", "--format", "site", "--out",
+                str(Path(tmp) / "site"), "--force"]
+        rows = interleaved(cases, args.runs, floor=floors[best])
         pages = sum(1 for _ in (Path(tmp) / "site").rglob("*.html")) if args.site else 0
-    print(f"median of {args.runs} interleaved rounds; ratio = median of the per-round ratios")
-    print(f"{'case':44} {'seconds':>8} {'ratio':>6}")
-    what = ("process: import sqlalchemy + per-person Brier SQL" if many
-            else "raw SQL: per-analyst mean Brier (sqlite3)")
-    print(f"{what:44} {base:8.2f} {1:6.2f}")
-    print(f"{'ledger report --format json (CLI process)':44} {cli:8.2f} {cli_ratio:6.2f}")
-    print(f"{'scorecard build (library, in process)':44} {lib:8.2f} {lib_ratio:6.2f}")
-    if web is not None:
-        what = f"report --format site ({pages} pages, 1 run)"
-        print(f"{what:44} {web:8.2f} {web / base:6.2f}")
+    print(f"\nmedian of {args.runs} interleaved rounds; ratio = median of the per-round ratios "
+          f"to the floor ({best})" + (f"; the site has {pages} pages" if args.site else ""))
+    table(rows)
 
 
 if __name__ == "__main__":

@@ -1,58 +1,58 @@
-"""Start-up benchmark (run by hand): median wall time of light and DB commands.
+"""Start-up benchmark (run by hand): wall time and peak memory of light commands, reads and
+writes on the seeded Xiaomi ledger, each beside the floor ``python -c "import sqlalchemy"``
+run in the same round (``measure.interleaved``).
 
-Prints each command's median against the floor ``python -c "import sqlalchemy"`` measured in
-the same run, as a ratio. Usage: ``python tests/perf/startup.py [--runs 15]``, with the ledger
-installed in the current environment.
+Goals (issue 16): ``list``, ``show``, ``due`` at most 1.3x the floor; ``add``, ``forecast``,
+``resolve`` at most 1.5x; ``--version`` and ``--help`` under 0.5x.
+
+Usage: ``python tests/perf/startup.py [--runs 15]``, with the ledger installed in the current
+environment.
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
 
-def median_time(cmd: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+from measure import interleaved, ledger_exe, table
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=15)
     args = ap.parse_args()
-    exe = str(Path(sys.executable).with_name("ledger"))
-    if not Path(exe).exists():
-        exe = shutil.which("ledger") or sys.exit("ledger is not installed in this environment")
+    exe = ledger_exe()
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "bench.db")
-        subprocess.run([exe, "--db", db, "db", "init"], check=True, capture_output=True)
-        subprocess.run([exe, "--db", db, "seed"], check=True, capture_output=True)
+        lg = [exe, "--db", db]
+        for setup in (["db", "init"], ["seed"],
+                      ["add", "An open call", "--due", "2100-01-01", "--key", "open"],
+                      ["add", "A settled call", "--due", "2016-01-01", "--made", "2015-01-01",
+                       "--key", "settled"],
+                      ["resolve", "settled", "true", "--on", "2016-01-02"]):
+            subprocess.run([*lg, *setup], check=True, capture_output=True)
         cases = {
-            'python -c "import sqlalchemy" (floor)': [sys.executable, "-c", "import sqlalchemy"],
             "python -c pass": [sys.executable, "-c", "pass"],
             "ledger --version": [exe, "--version"],
             "ledger --help": [exe, "--help"],
-            "ledger db status": [exe, "--db", db, "db", "status"],
-            "ledger list": [exe, "--db", db, "list"],
-            "ledger show": [exe, "--db", db, "show", "xiaomi-us-specific-phone"],
-            "ledger due": [exe, "--db", db, "due"],
+            "ledger db status": [*lg, "db", "status"],
+            "ledger list": [*lg, "list"],
+            "ledger show": [*lg, "show", "xiaomi-us-specific-phone"],
+            "ledger due": [*lg, "due"],
+            # writes: each run adds a row (a claim, a forecast, a resolution revision)
+            "ledger add": [*lg, "add", "Another call", "--due", "2100-01-01"],
+            "ledger forecast": [*lg, "forecast", "open", "0.6"],
+            "ledger resolve --revise": [*lg, "resolve", "settled", "true", "--on",
+                                        "2016-01-02", "--revise", "--note", "again"],
         }
-        results = {name: median_time(cmd, args.runs) for name, cmd in cases.items()}
-    floor = results['python -c "import sqlalchemy" (floor)']
-    print(f"median of {args.runs} runs; ratio = time / floor")
-    print(f"{'command':42} {'median ms':>10} {'ratio':>7}")
-    for name, t in results.items():
-        print(f"{name:42} {t * 1000:10.1f} {t / floor:7.2f}")
+        print(f"median of {args.runs} runs; ratio = time / floor "
+              '(python -c "import sqlalchemy") in the same round')
+        table(interleaved(cases, args.runs))
 
 
 if __name__ == "__main__":
