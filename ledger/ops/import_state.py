@@ -12,7 +12,8 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
 from ledger.ops.import_index import KeyIndex
-from ledger.ops.records import TYPES, ImportFileError, Labelled, Record, Spool
+from ledger.ops.records import TYPES, ImportFileError, Labelled, Record
+from ledger.ops.spool import Spool
 from ledger.store import audit
 from ledger.store.tables import ANALYST, insert_id
 

@@ -20,7 +20,8 @@ from ledger.ops import import_outcomes, refresh
 from ledger.ops.existing import existing_claim, existing_source, same_or_fail
 from ledger.ops.import_state import WRITE_BATCH, State, batched, first_free_id, of_kind
 from ledger.ops.progress import Progress, tick
-from ledger.ops.records import ImportFileError, Labelled, Record, Spool, read_records, refuse
+from ledger.ops.records import ImportFileError, Labelled, Record, read_records, refuse
+from ledger.ops.spool import Spool
 from ledger.store import audit
 from ledger.store.audit import clock
 from ledger.store.bulk import insert_many

@@ -20,7 +20,8 @@ from ledger.importers import Options, detect, load
 from ledger.importers.reading import open_binary, stdin_kept
 from ledger.ops.importer import import_records
 from ledger.ops.progress import Progress
-from ledger.ops.records import Labelled, Spool, spool_records
+from ledger.ops.records import Labelled
+from ledger.ops.spool import Spool, spool_records
 from ledger.store.engine import Store
 
 ADDED = {"analyst": "analysts", "source": "sources", "claim": "claims", "forecast": "forecasts",

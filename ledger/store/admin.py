@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from ledger.errors import LedgerError, SchemaMismatch, StorageError
-from ledger.store import audit, fs
+from ledger.store import audit, audit_check, fs
 from ledger.store.engine import APPLICATION_ID, Store, dbapi
 from ledger.store.schema import (
     KNOWN_REVISIONS,
@@ -222,7 +222,7 @@ def copy_ledger(src: Store, dst: Store) -> dict[str, int]:
             for table in TABLES_IN_LOAD_ORDER:  # a batch at a time: memory stays flat
                 order = list(table.primary_key.columns)
                 result = sconn.execute(select(table).order_by(*order).execution_options(
-                    stream_results=True, yield_per=audit.CHECK_BATCH)).mappings()
+                    stream_results=True, yield_per=audit_check.CHECK_BATCH)).mappings()
                 counts[table.name] = 0
                 for batch in result.partitions():
                     dconn.execute(table.insert(), [dict(r) for r in batch])
@@ -316,7 +316,7 @@ def check(store: Store, *, full: bool = True, anchor: audit.Head | None = None) 
         except SchemaMismatch as exc:
             return [*problems, str(exc)]
         problems += [f"schema: {d}" for d in schema_drift(conn)]
-        problems += [f"audit: {p}" for p in audit.verify(conn, anchor)]
+        problems += [f"audit: {p}" for p in audit_check.verify(conn, anchor)]
     return problems
 
 
