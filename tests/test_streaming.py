@@ -29,16 +29,20 @@ ROW = st.fixed_dictionaries({
 
 @settings(max_examples=60, deadline=None)
 @given(rows=st.lists(ROW, max_size=8), width=st.integers(40, 160),
-       fmt=st.sampled_from(["text", "md", "json", "csv"]))
-def test_streamed_listing_is_the_whole_table(rows, width, fmt):
+       fmt=st.sampled_from(["text", "md", "json", "csv"]), held=st.sampled_from([0, 3, 5000]))
+def test_streamed_listing_is_the_whole_table(rows, width, fmt, held):
+    """Byte for byte what ``render`` writes, whether a table's cells are held in memory or
+    moved to a temporary file (``held`` rows kept in memory)."""
     import os
 
+    from ledger.cli import stream
     from ledger.cli.render import render
     from ledger.cli.review import CLAIMS
     from ledger.cli.stream import emit_rows
 
     old = os.environ.get("COLUMNS")
     os.environ["COLUMNS"] = str(width)
+    kept, stream.HELD = stream.HELD, held
     try:
         whole = render(rows, fmt, CLAIMS) + "\n"
         buf = io.StringIO()
@@ -48,6 +52,7 @@ def test_streamed_listing_is_the_whole_table(rows, width, fmt):
         finally:
             sys.stdout = real
     finally:
+        stream.HELD = kept
         if old is None:
             del os.environ["COLUMNS"]
         else:

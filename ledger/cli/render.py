@@ -83,6 +83,11 @@ def table_cell(value: Any, fmt: str, width: int | None = None) -> str:
     text = for_terminal(cell(value)).strip()
     if fmt != "text":
         text = md_cell(text)
+    return cut(text, width)
+
+
+def cut(text: str, width: int | None) -> str:
+    """A cell cut to ``width`` with an ellipsis (no width: as it is)."""
     if width and len(text) > width:
         return text[: width - 1] + "…"
     return text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
 from itertools import pairwise
@@ -18,8 +19,9 @@ from ledger.core.stats import wilson
 from ledger.ops.progress import Progress
 from ledger.scorecard import query
 from ledger.scorecard.contested import ContestedRow, contested
+from ledger.scorecard.pairs import Pairs, gather
 from ledger.scorecard.periods import Period, steps
-from ledger.scorecard.query import CountRow, PairRow, WeightedRow
+from ledger.scorecard.query import CountRow, WeightedRow
 from ledger.store import audit, settings
 from ledger.store.engine import Store
 
@@ -64,7 +66,7 @@ def _n(x: float) -> int | float:
 
 
 def group_stats(
-    key: str, rows: list[WeightedRow], pairs: list[float], counts: dict[str, int]
+    key: str, rows: list[WeightedRow], pairs: Sequence[float], counts: dict[str, int]
 ) -> dict[str, Any]:
     """One GROUP of the JSON contract from weighted rows and per-pair Brier scores."""
     p = [r.p for r in rows]
@@ -158,18 +160,15 @@ def phrase_calibration(rows: list[WeightedRow]) -> list[dict[str, Any]]:
     return out
 
 
-def _comparisons(
-    pair_scores: dict[str, dict[int, float]], order: list[str]
-) -> list[dict[str, Any]]:
+def _comparisons(pairs: Pairs, order: list[str]) -> list[dict[str, Any]]:
     """Paired comparison of each group with the next one in mean-Brier order, on shared claims."""
     out = []
     for a, b in pairwise(order):
-        shared = sorted(set(pair_scores[a]) & set(pair_scores[b]))
+        on_a, on_b = pairs.on_shared(a), pairs.on_shared(b)
+        shared = sorted(set(on_a) & set(on_b))
         entry: dict[str, Any] = {"a": a, "b": b, "shared": len(shared)}
         if len(shared) >= 2:
-            r = sc.paired_comparison(
-                [pair_scores[a][c] for c in shared], [pair_scores[b][c] for c in shared]
-            )
+            r = sc.paired_comparison([on_a[c] for c in shared], [on_b[c] for c in shared])
             entry.update(
                 {
                     "mean_diff": _num(r.mean_diff),
@@ -197,11 +196,11 @@ def build(store: Store, req: Request, progress: Progress = None) -> dict[str, An
         win = window(req, grace=grace)
         chain = audit.head(conn, win.as_of)
         with query.segments(conn, win):
-            rows, pairs, counts = _fetch(conn, win, req.by)
+            rows, pairs, counts = _fetch(conn, win, req.by, compare=req.by == "author")
             ranges = _ranges(*contested(conn, win, req.by))
             overall_ranges = _ranges(*contested(conn, win, None))
             if req.by == "tag":  # a claim may carry several tags, or none: ask the database
-                overall: Fetched = _fetch(conn, win, None)
+                overall: Fetched = _fetch(conn, win, None, compare=False)
             else:  # the groups partition the pairs
                 overall = (rows, pairs, counts)
         if progress is not None:
@@ -216,7 +215,7 @@ def build(store: Store, req: Request, progress: Progress = None) -> dict[str, An
                         progress(n, len(periods), "trend")
                     w2 = window(req, per, grace)
                     with query.segments(conn, w2):
-                        trend.append((per, *_fetch(conn, w2, req.by),
+                        trend.append((per, *_fetch(conn, w2, req.by, compare=False),
                                       _ranges(*contested(conn, w2, req.by)),
                                       _ranges(*contested(conn, w2, None))))
     groups, comparisons = _groups(rows, pairs, counts, compare=req.by == "author")
@@ -250,7 +249,7 @@ def build(store: Store, req: Request, progress: Progress = None) -> dict[str, An
     return report
 
 
-Fetched = tuple[list[WeightedRow], list[PairRow], list[CountRow]]
+Fetched = tuple[list[WeightedRow], Pairs, list[CountRow]]
 Range = dict[str, Any] | None
 
 
@@ -292,81 +291,52 @@ def _set_range(group: dict[str, Any], ranges: dict[str, Range]) -> dict[str, Any
     return group
 
 
-def _fetch(conn: Any, win: query.Window, by: str | None) -> Fetched:
+def _fetch(conn: Any, win: query.Window, by: str | None, *, compare: bool) -> Fetched:
     return (
         query.weighted_rows(conn, win, by),
-        query.pair_rows(conn, win, by),
+        gather(query.pair_rows(conn, win, by), compare=compare),
         query.status_counts(conn, win, by),
     )
 
 
-def _overall(rows: list[WeightedRow], pairs: list[PairRow],
-             counts: list[CountRow]) -> dict[str, Any]:
+def _overall(rows: list[WeightedRow], pairs: Pairs, counts: list[CountRow]) -> dict[str, Any]:
     """Every group's rows as one group, "(all)" (the groups partition the pairs)."""
     acc: dict[tuple[Any, ...], float] = defaultdict(float)
     for r in rows:
         acc[r[1:7]] += float(r.weight)
     merged = [WeightedRow._make(("(all)", *k, w)) for k, w in acc.items()]
-    scores = [pr.brier_sum / pr.weight for pr in pairs if pr.weight > 0]
     total: dict[str, int] = {}
     for _g, status, n, mapped in counts:
         total[status] = total.get(status, 0) + int(n)
         total["mapped"] = total.get("mapped", 0) + int(mapped or 0)
-    return group_stats("(all)", merged, scores, total)
+    return group_stats("(all)", merged, pairs.all, total)
 
 
 def _groups(
-    rows: list[WeightedRow], pairs: list[PairRow], counts: list[CountRow], *, compare: bool
+    rows: list[WeightedRow], pairs: Pairs, counts: list[CountRow], *, compare: bool
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     by_rows: dict[str, list[WeightedRow]] = defaultdict(list)
     for r in rows:
         by_rows[str(r.group)].append(r)
-    scores: dict[str, list[float]] = defaultdict(list)
-    for pr in pairs:
-        if pr.weight > 0:
-            scores[str(pr.group)].append(pr.brier_sum / pr.weight)
     by_counts: dict[str, dict[str, int]] = defaultdict(dict)
     for g, status, n, mapped in counts:
         c = by_counts[str(g)]
         c[status] = c.get(status, 0) + int(n)
         c["mapped"] = c.get("mapped", 0) + int(mapped or 0)
     groups = [
-        group_stats(k, _merge(by_rows.get(k, [])), scores.get(k, []), by_counts.get(k, {}))
+        group_stats(k, _merge(by_rows.get(k, [])), pairs.scores(k), by_counts.get(k, {}))
         for k in sorted(set(by_rows) | set(by_counts))
     ]
     comparisons: list[dict[str, Any]] = []
     if compare:  # groups are analysts: compare them claim by claim
-        per_analyst, rel = _claim_by_claim(pairs)
         for grp in groups:
-            grp["relative_to_median"] = _num(rel.get(grp["key"]))
+            grp["relative_to_median"] = _num(pairs.relative.get(grp["key"]))
         ranked = sorted(
             (g for g in groups if g["brier"] is not None and not g["small_sample"]),
             key=lambda g: g["brier"],
         )
-        comparisons = _comparisons(per_analyst, [g["key"] for g in ranked])
+        comparisons = _comparisons(pairs, [g["key"] for g in ranked])
     return groups, comparisons
-
-
-def _claim_by_claim(pairs: list[PairRow]) -> tuple[dict[str, dict[int, float]], dict[str, float]]:
-    """Per-analyst scores on claims someone else scored too, and each analyst's mean Brier
-    relative to the median forecaster on those claims (pairs come ordered by claim)."""
-    per_analyst: dict[str, dict[int, float]] = defaultdict(dict)
-    rel_sum: dict[str, float] = defaultdict(float)
-    rel_n: dict[str, int] = defaultdict(int)
-    i, n = 0, len(pairs)
-    while i < n:
-        j = i
-        while j < n and pairs[j].claim_id == pairs[i].claim_id:
-            j += 1
-        if j - i > 1:
-            claim = int(pairs[i].claim_id)
-            here = {str(pr.group): pr.brier_sum / pr.weight for pr in pairs[i:j] if pr.weight > 0}
-            for g, v in sc.relative_to_median(here).items():
-                rel_sum[g] += v
-                rel_n[g] += 1
-                per_analyst[g][claim] = here[g]
-        i = j
-    return per_analyst, {g: rel_sum[g] / rel_n[g] for g in rel_n}
 
 
 def _merge(rows: list[WeightedRow]) -> list[WeightedRow]:

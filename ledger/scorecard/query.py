@@ -69,6 +69,7 @@ PAIRS = "ledger_report_pairs"
 BACKFILLED = "ledger_report_backfilled"
 CONTESTED = "ledger_report_contested"
 STATUS = "ledger_report_status"
+STREAM_BATCH = 5000  # pair rows read from the database at a time
 
 
 @dataclass(frozen=True)
@@ -245,20 +246,23 @@ WHERE {WEIGHT} > 0
 GROUP BY {gb}s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase"""), win))]
 
 
-def pair_rows(conn: Connection, win: Window, by: str | None) -> list[PairRow]:
+def pair_rows(conn: Connection, win: Window, by: str | None) -> Iterator[PairRow]:
     """Every scored pair in a group, ordered by claim (a pair split over phrases has
-    weight < 1 in each)."""
+    weight < 1 in each), streamed: a report holds them as ``pairs.Pairs`` arrays."""
     if by == "phrase":
         key, join, gb = group_key(by, "s")
-        return [PairRow(*r) for r in run(conn, f"""
+        yield from (PairRow(*r) for r in run(conn, f"""
 SELECT {key} AS g, s.analyst_id, s.claim_id, SUM({WEIGHT} * (s.p - s.y) * (s.p - s.y)),
        SUM({WEIGHT})
-FROM {SEG} s {PAIR_JOIN} WHERE {WEIGHT} > 0 GROUP BY {gb}s.analyst_id, s.claim_id""", win)]
+FROM {SEG} s {PAIR_JOIN} WHERE {WEIGHT} > 0 GROUP BY {gb}s.analyst_id, s.claim_id""", win))
+        return
     key, join, _ = group_key(by, "s")
     name = namer(conn, by)
-    return [PairRow(name(g), a, c, b, w) for g, a, c, b, w in conn.execute(text(
-        f"SELECT {key} AS g, s.analyst_id, s.claim_id, s.b, s.w "
-        f"FROM {PAIRS} s {join} ORDER BY s.claim_id"))]
+    for g, a, c, b, w in conn.execute(text(
+            f"SELECT {key} AS g, s.analyst_id, s.claim_id, s.b, s.w "
+            f"FROM {PAIRS} s {join} ORDER BY s.claim_id").execution_options(
+                stream_results=True, yield_per=STREAM_BATCH)):
+        yield PairRow(name(g), a, c, b, w)
 
 
 def status_counts(conn: Connection, win: Window, by: str | None) -> list[CountRow]:
