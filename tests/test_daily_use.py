@@ -275,11 +275,14 @@ def test_a_long_import_shows_each_phase_on_a_terminal_and_nothing_in_a_pipe(ledg
     (["list"], "list"), (["--db", "x.db", "--as", "ana", "due", "--week"], "due"),
     (["--wait", "5", "db", "status"], "db"), (["--no-pager", "show", "k"], "show"),
     (["--help"], None), ([], None), (["--version"], None), (["--", "list"], "list"),
+    (["--db=x.db", "list"], "list"), (["--db", "--version"], None),
 ])
 def test_start_up_builds_only_the_command_the_line_names(argv, name):
     from ledger.cli import _invoked
 
-    assert _invoked(argv) == name
+    found, flags = _invoked(argv)
+    assert found == name
+    assert ("--version" in flags) == (argv == ["--version"])  # a value is not a flag
 
 
 def test_a_slim_start_still_runs_every_kind_of_command_line(ledger):
@@ -297,3 +300,8 @@ def test_a_slim_start_still_runs_every_kind_of_command_line(ledger):
     assert "retract" in run("--help").stdout  # the whole tool's help lists every command
     typo = run("lsit")
     assert typo.returncode == 2 and "Did you mean 'list'?" in typo.stderr
+    from ledger.version import __version__
+
+    assert run("--version").stdout == f"ledger {__version__}\n"  # built with no command
+    both = run("--help", "--version")  # help first: the whole tool's help, every command
+    assert both.returncode == 0 and "retract" in both.stdout

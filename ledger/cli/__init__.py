@@ -236,30 +236,40 @@ app.add_typer(_db.app, name="db")
 _VALUED = ("--db", "--as", "--wait")
 
 
-def _invoked(args: list[str]) -> str | None:
-    """The command a command line names (the first word after the root options), if any."""
+def _invoked(args: list[str]) -> tuple[str | None, set[str]]:
+    """The command a command line names (the first word after the root options), if any,
+    and the root options it gives (their values left out)."""
+    flags: set[str] = set()
     i = 0
     while i < len(args):
         word = args[i]
         if word == "--":
-            return args[i + 1] if i + 1 < len(args) else None
-        if word in _VALUED:
-            i += 2
+            return (args[i + 1] if i + 1 < len(args) else None), flags
+        if word.split("=", 1)[0] in _VALUED:
+            i += 1 if "=" in word else 2
             continue
         if word.startswith("-"):
+            flags.add(word)
             i += 1
             continue
-        return word
-    return None
+        return word, flags
+    return None, flags
 
 
 def main() -> None:
     """Build only the command the line names (Typer builds every command's Click object and
-    reads every signature; one is all a run needs). Help for the whole tool, completion, and
-    a name that is not a command (for "did you mean") get every command."""
+    reads every signature; one is all a run needs), none for ``--version``. Help for the
+    whole tool, completion, and a name that is not a command (for "did you mean") get every
+    command."""
     from typer.main import get_command_name
 
-    name = None if os.environ.get("_LEDGER_COMPLETE") else _invoked(sys.argv[1:])
+    name, flags = _invoked(sys.argv[1:])
+    if os.environ.get("_LEDGER_COMPLETE"):
+        name = None
+    elif name is None and "--version" in flags and not flags & {"--help", "-h"}:
+        # --version prints and exits before any command is looked at: build none
+        app.registered_commands[:] = []
+        app.registered_groups[:] = []
     if name is not None:
         commands = [c for c in app.registered_commands
                     if (c.name or get_command_name(getattr(c.callback, "__name__", ""))) == name]
