@@ -15,6 +15,10 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+
+from measure import ledger_exe
+
 
 def timed(cmd: list[str]) -> float:
     t0 = time.perf_counter()
@@ -27,7 +31,7 @@ def main() -> None:
     ap.add_argument("article", type=Path)
     ap.add_argument("--runs", type=int, default=15)
     args = ap.parse_args()
-    exe = str(Path(sys.executable).with_name("ledger"))
+    exe = ledger_exe()
     cases = {
         'python -c "import sqlalchemy" (floor)': [sys.executable, "-c", "import sqlalchemy"],
         "ledger extract ARTICLE (seed file)": [exe, "--as", "bench", "extract",
