@@ -9,7 +9,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,23 +19,35 @@ class Run:
     peak_mb: float
 
 
+#: Starts the measured command and reports its time, exit code and peak memory. The command is
+#: started by this small process, not by the benchmark itself: Linux carries a process's peak
+#: resident set across fork and exec, so a child forked from a benchmark that has built a
+#: large ledger in memory would report the benchmark's size as its own (a 12 MB launcher
+#: bounds what is carried over, alike for a case and its floor).
+LAUNCHER = """
+import os, subprocess, sys, time
+t0 = time.perf_counter()
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(p.pid, 0)
+print(time.perf_counter() - t0, os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+
+
 def run(cmd: list[str], *, stdin: Path | None = None, env: dict[str, str] | None = None) -> Run:
     """Run ``cmd`` to completion (its output discarded); a failure stops the benchmark."""
     import tempfile
 
     with open(stdin or os.devnull, "rb") as fin, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdin=fin, stdout=subprocess.DEVNULL, stderr=err,
-                                env={**os.environ, **(env or {})})
-        _, status, usage = os.wait4(proc.pid, 0)  # the child's own peak, not ours
-        seconds = time.perf_counter() - t0
-        code = os.waitstatus_to_exitcode(status)
-        if code != 0:
+        done = subprocess.run([sys.executable, "-c", LAUNCHER, *cmd], stdin=fin,
+                              stdout=subprocess.PIPE, stderr=err, text=True,
+                              env={**os.environ, **(env or {})})
+        seconds, code, maxrss = done.stdout.split()
+        if done.returncode != 0 or int(code) != 0:
             err.seek(0)
             raise SystemExit(f"{' '.join(cmd)} failed ({code}): {err.read(300).decode()}")
     # ru_maxrss is in kilobytes on Linux, bytes on macOS
-    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return Run(seconds, peak)
+    peak = int(maxrss) / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return Run(float(seconds), peak)
 
 
 def ledger_exe() -> str:
