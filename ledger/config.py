@@ -55,16 +55,20 @@ def team_file(db: str | None) -> Path | None:
 
 def read(path: Path) -> dict[str, str]:
     """A config file's settings, flattened (``[smtp] host`` is ``smtp.host``); a broken file
-    is one clear refusal."""
-    import tomllib
-
+    is one clear refusal. Most runs have no file: tomllib is imported only for one."""
     from ledger.errors import UsageError
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        content = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read the configuration file {path}: {exc}") from None
+    import tomllib
+
+    try:
+        data = tomllib.loads(content)
+    except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"cannot read the configuration file {path}: {exc}") from None
     flat: dict[str, str] = {}
 

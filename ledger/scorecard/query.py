@@ -5,8 +5,8 @@ One window pass turns forecasts into standing segments (kept in a temporary tabl
 fell due, if earlier), each weighted by the share of that time it stood; on a day with several
 forecasts the one recorded last stands. Aggregates come back at two levels:
 ``(group, probability, outcome, band)`` with summed weights, from which every weighted
-statistic follows exactly, and ``(group, analyst, claim)`` pair scores for intervals and
-paired comparisons. Only what had been recorded by the as-of instant is read.
+statistic follows exactly, and ``(group, analyst, claim)`` pair scores for intervals and paired
+comparisons. Only what had been recorded by the as-of instant is read.
 """
 
 from __future__ import annotations
@@ -69,7 +69,6 @@ PAIRS = "ledger_report_pairs"
 BACKFILLED = "ledger_report_backfilled"
 CONTESTED = "ledger_report_contested"
 STATUS = "ledger_report_status"
-STREAM_BATCH = 5000  # pair rows read from the database at a time
 
 
 @dataclass(frozen=True)
@@ -137,9 +136,8 @@ def segments(conn: Connection, win: Window) -> Iterator[None]:
              "(CASE WHEN stop_on < made_on THEN made_on ELSE stop_on END) "
              "ELSE COALESCE(next_on, end_on) END")
     days = days_between(conn, until, "made_on")
-    # back-filled (ledger.core.hindsight): entered on or after the day after the deadline, or
-    # after the first resolution, and more than the grace days after its own date; the cheap
-    # text/instant comparisons come first
+    # back-filled (ledger.core.hindsight): entered from the day after the deadline or after the
+    # first resolution, and over the grace days after its own date; cheap comparisons first
     late = (f"(f.recorded_at >= sc.late_from OR f.recorded_at > sc.first_res) AND "
             f"{days_between(conn, day_of(conn, 'f.recorded_at'), 'f.made_on')} > :grace")
     drop_tables(conn)
@@ -247,21 +245,19 @@ GROUP BY {gb}s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase"""), win))]
 
 
 def pair_rows(conn: Connection, win: Window, by: str | None) -> Iterator[PairRow]:
-    """Every scored pair in a group, ordered by claim (a pair split over phrases has
-    weight < 1 in each), streamed: a report holds them as ``pairs.Pairs`` arrays."""
+    """Every scored pair in a group, ordered by claim (a pair split over phrases has weight
+    < 1 in each), streamed: a report holds them as ``pairs.Pairs`` arrays."""
+    key, join, gb = group_key(by, "s")
     if by == "phrase":
-        key, join, gb = group_key(by, "s")
         yield from (PairRow(*r) for r in run(conn, f"""
 SELECT {key} AS g, s.analyst_id, s.claim_id, SUM({WEIGHT} * (s.p - s.y) * (s.p - s.y)),
        SUM({WEIGHT})
 FROM {SEG} s {PAIR_JOIN} WHERE {WEIGHT} > 0 GROUP BY {gb}s.analyst_id, s.claim_id""", win))
         return
-    key, join, _ = group_key(by, "s")
     name = namer(conn, by)
     for g, a, c, b, w in conn.execute(text(
-            f"SELECT {key} AS g, s.analyst_id, s.claim_id, s.b, s.w "
-            f"FROM {PAIRS} s {join} ORDER BY s.claim_id").execution_options(
-                stream_results=True, yield_per=STREAM_BATCH)):
+            f"SELECT {key} AS g, s.analyst_id, s.claim_id, s.b, s.w FROM {PAIRS} s {join} "
+            "ORDER BY s.claim_id").execution_options(stream_results=True, yield_per=5000)):
         yield PairRow(name(g), a, c, b, w)
 
 
