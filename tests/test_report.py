@@ -252,3 +252,19 @@ def test_report_on_an_empty_ledger(ledger):
     assert data["overall"]["counts"]["scored"] == 0
     text = ledger.ok("report").stdout
     assert "Scorecard as of" in text and "all outcomes, by author" in text
+
+
+def test_pairs_gathered_claim_by_claim_give_worked_numbers():
+    """Per-pair Brier scores, kept per group and overall in claim order; relative to the
+    median only on claims that more than one analyst scored (worked by hand)."""
+    from ledger.scorecard.pairs import gather
+
+    rows = [("a", 1, 10, 0.09, 1.0), ("b", 2, 10, 0.49, 1.0), ("c", 3, 10, 0.25, 1.0),
+            ("a", 1, 11, 0.5, 2.0)]  # claim 11: a alone, its Brier 0.5 / 2 = 0.25
+    pairs = gather(iter(rows), compare=True)
+    assert list(pairs.all) == [0.09, 0.49, 0.25, 0.25]
+    assert list(pairs.scores("a")) == [0.09, 0.25] and list(pairs.scores("zz")) == []
+    # claim 10's median is 0.25: a is 0.16 better, b 0.24 worse, c on it; claim 11 is a's alone
+    assert pairs.relative == pytest.approx({"a": -0.16, "b": 0.24, "c": 0.0})
+    assert pairs.on_shared("a") == {10: 0.09} and pairs.on_shared("nobody") == {}
+    assert gather(iter(rows), compare=False).relative == {}
