@@ -6,6 +6,7 @@ that pages, the listing is gathered and paged as before (nobody pages a million 
 
 from __future__ import annotations
 
+import marshal  # built in: costs nothing at start-up
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -101,8 +102,6 @@ class _Cells:
             self._file.close()
 
     def add(self, cells: list[str]) -> None:
-        import marshal
-
         self.rows += 1
         if self._file is None and len(self._held) < HELD:
             self._held.append(cells)
@@ -117,8 +116,6 @@ class _Cells:
         marshal.dump(cells, self._file)
 
     def __iter__(self) -> Iterator[list[str]]:
-        import marshal
-
         if self._file is None:
             yield from self._held
             return
