@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -21,6 +21,9 @@ from ledger.cli.render import (
     resolve_out,
     write_output,
 )
+
+if TYPE_CHECKING:
+    from ledger.api import Ledger
 
 LABELS = {"made_on": "made", "due_on": "due", "known_on": "known", "probability": "p",
           "claim_count": "claims", "published_on": "published", "claim_id": "claim"}
@@ -50,12 +53,11 @@ Analyst = Annotated[Optional[str], typer.Option(
     autocompletion=complete.analyst_names)]
 
 
-def _listing(ctx: typer.Context, f: Any, limit: int | None, fmt: str) -> None:
+def _listing(lg: Ledger, f: Any, limit: int | None, fmt: str) -> None:
     """Claims as a listing, streamed (``ledger.cli.stream``); with ``limit``, the first so
     many, and how many more there are on stderr."""
     from ledger.cli.stream import emit_rows
 
-    lg = ctx.obj.ledger()
     if limit is not None:
         total = lg.claim_count(f)
         if total > limit:
@@ -77,7 +79,7 @@ def list_(
     """List claims with their status and the author's latest probability."""
     from ledger.ops.queries import ClaimFilter
 
-    _listing(ctx, ClaimFilter(status, author, tag, subject, due_before), limit, fmt)
+    _listing(ctx.obj.ledger(), ClaimFilter(status, author, tag, subject, due_before), limit, fmt)
 
 
 def due(
@@ -119,7 +121,7 @@ def due(
         return
     from ledger.ops.queries import ClaimFilter
 
-    _listing(ctx, ClaimFilter(status="unresolved", due_by=until, by=by), limit, fmt)
+    _listing(lg, ClaimFilter(status="unresolved", due_by=until, by=by), limit, fmt)
 
 
 def show(ctx: typer.Context, claim: o.ClaimArg, fmt: o.ListingFormat = "text") -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from ledger.errors import UsageError
 
@@ -103,6 +103,11 @@ def _day(y: int, m: int, d: int, raw: str) -> Span:
 
 
 def _shift(base: date, n: int, unit: str) -> date:
+    try:
+        if unit in ("days", "weeks"):  # plain arithmetic: spares `due` pendulum's import
+            return base + timedelta(**{unit: n})
+    except OverflowError:
+        raise DateError(f"{n:+d} {unit} from {base.isoformat()} is outside the calendar") from None
     import pendulum
 
     d = pendulum.date(base.year, base.month, base.day)

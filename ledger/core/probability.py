@@ -7,13 +7,10 @@ with a band and a source); a team extends or overrides it with its own file name
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from ledger.errors import RuleViolation
@@ -49,6 +46,8 @@ def normalize(text: str) -> str:
 
 
 def _load(text: str, origin: str) -> dict[str, Phrase]:
+    import tomllib  # only when a phrase is read: reads and lists never need it
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -83,6 +82,8 @@ def _load(text: str, origin: str) -> dict[str, Phrase]:
 
 @lru_cache(maxsize=8)
 def _table(override: str | None) -> dict[str, Phrase]:
+    from importlib import resources
+
     builtin = resources.files("ledger.data").joinpath("phrases.toml").read_text("utf-8")
     table = _load(builtin, "built-in")
     if override:
@@ -148,6 +149,8 @@ def parse_probability(text: str) -> Probability:
     index = lookup()
     entry = index.get(s)
     if entry is None:
+        import difflib
+
         close = difflib.get_close_matches(s, list(index), n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise ProbabilityError(

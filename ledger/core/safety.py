@@ -4,7 +4,6 @@ for programs, and JSON escapes control characters itself)."""
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -31,6 +30,8 @@ def for_terminal(text: str) -> str:
 def for_markdown(text: str) -> str:
     """Markdown whose user-supplied strings cannot become HTML: the whole text escaped (the
     ledger's own Markdown uses no ``<``, ``>`` or ``&``), control characters shown escaped."""
+    import html  # here, not at the top: text listings never need it
+
     return for_terminal(html.escape(text, quote=False))
 
 
