@@ -263,6 +263,9 @@ def main() -> None:
     command."""
     from typer.main import get_command_name
 
+    from ledger import lifetime
+
+    lifetime.starting()  # already done by ledger.lifetime.main, the installed command
     name, flags = _invoked(sys.argv[1:])
     if os.environ.get("_LEDGER_COMPLETE"):
         name = None
@@ -277,4 +280,7 @@ def main() -> None:
         if commands or groups:
             app.registered_commands[:] = commands
             app.registered_groups[:] = groups
-    app()
+    try:
+        app()
+    finally:
+        lifetime.ending()

@@ -40,10 +40,12 @@ class AppState:
 
     def store(self, target: str | None = None, *, create: bool = False) -> Store:
         """A store for --db (or TARGET) without any schema check: for ``db`` commands."""
+        from ledger import lifetime
         from ledger.store.engine import Store
 
         store = Store(target or self.db, create=create, wait=self.wait)
         self._open.append(store)
+        lifetime.started()  # what the command needs is loaded: collect as usual from here
         return store
 
     def close(self) -> None:
