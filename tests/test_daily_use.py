@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+import sys
 from datetime import date, timedelta
 
 import pytest
@@ -305,3 +306,29 @@ def test_a_slim_start_still_runs_every_kind_of_command_line(ledger):
     assert run("--version").stdout == f"ledger {__version__}\n"  # built with no command
     both = run("--help", "--version")  # help first: the whole tool's help, every command
     assert both.returncode == 0 and "retract" in both.stdout
+
+
+def test_a_run_collects_rarely_while_starting_and_as_usual_once_it_has_its_store(tmp_path):
+    """ledger.lifetime: the thresholds a run starts with, and those its command works with.
+    In a child process, so this test's own collector is left alone."""
+    code = f"""
+import gc
+from ledger import lifetime
+default = gc.get_threshold()
+lifetime.starting()
+assert gc.get_threshold() == (lifetime.STARTING_THRESHOLD, *default[1:]), gc.get_threshold()
+lifetime.starting()  # the command line's main calls it again: no change
+assert gc.get_threshold()[0] == lifetime.STARTING_THRESHOLD
+from ledger.cli.context import AppState
+AppState(db={str(tmp_path / "new.db")!r}, actor="ana").store(create=True)
+assert gc.get_threshold() == default, gc.get_threshold()
+assert gc.get_freeze_count() > 0  # what start-up built is out of the collector's sight
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and done.stdout == "ok\n", done.stderr
+    # ``python -m ledger`` starts through the same entry as the installed command
+    version = subprocess.run([sys.executable, "-m", "ledger", "--version"],
+                             capture_output=True, text=True, timeout=120)
+    assert version.returncode == 0 and version.stdout.startswith("ledger ")
