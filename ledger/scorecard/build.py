@@ -17,11 +17,12 @@ from typing import Any
 from ledger.core import scoring as sc
 from ledger.core.stats import wilson
 from ledger.ops.progress import Progress
-from ledger.scorecard import query
+from ledger.scorecard import counts, query
 from ledger.scorecard.contested import ContestedRow, contested
+from ledger.scorecard.counts import CountRow
 from ledger.scorecard.pairs import Pairs, gather
 from ledger.scorecard.periods import Period, steps
-from ledger.scorecard.query import CountRow, WeightedRow
+from ledger.scorecard.query import WeightedRow
 from ledger.store import audit, settings
 from ledger.store.engine import Store
 
@@ -295,7 +296,7 @@ def _fetch(conn: Any, win: query.Window, by: str | None, *, compare: bool) -> Fe
     return (
         query.weighted_rows(conn, win, by),
         gather(query.pair_rows(conn, win, by), compare=compare),
-        query.status_counts(conn, win, by),
+        counts.status_counts(conn, win, by),
     )
 
 

@@ -11,7 +11,6 @@ comparisons. Only what had been recorded by the as-of instant is read.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,13 +20,12 @@ from typing import Any, NamedTuple
 from sqlalchemy import Date, Integer, TextClause, bindparam, text
 from sqlalchemy.engine import Connection
 
-from ledger.core.rules import OVERDUE_GRACE_DAYS, SCORED_OUTCOMES, sql_in
+from ledger.core.rules import SCORED_OUTCOMES, sql_in
 from ledger.scorecard.hindsight_sql import (
     day_after,
     day_of,
     days_between,
     effective_withdrawal,
-    late_withdrawal,
     retraction,
     stop_day,
 )
@@ -57,18 +55,10 @@ class PairRow(NamedTuple):
     weight: float
 
 
-class CountRow(NamedTuple):
-    group: Any
-    status: str
-    n: int
-    mapped: int
-
-
 SEG = "ledger_report_seg"
 PAIRS = "ledger_report_pairs"
 BACKFILLED = "ledger_report_backfilled"
 CONTESTED = "ledger_report_contested"
-STATUS = "ledger_report_status"
 
 
 @dataclass(frozen=True)
@@ -79,7 +69,7 @@ class Window:
     grace: int = 2  # the ledger's grace days as of ``as_of`` (see ledger.core.hindsight)
 
 
-def _params(stmt: TextClause, win: Window) -> TextClause:
+def bind_window(stmt: TextClause, win: Window) -> TextClause:
     """Bind the window's instants and days (only those the statement names)."""
     sql = str(stmt)
     binds = [bindparam("asof", value=win.as_of, type_=UTCDateTime()),
@@ -90,7 +80,7 @@ def _params(stmt: TextClause, win: Window) -> TextClause:
 
 
 def run(conn: Connection, sql: str, win: Window) -> list[tuple]:
-    return [tuple(r) for r in conn.execute(_params(text(sql), win)).all()]
+    return [tuple(r) for r in conn.execute(bind_window(text(sql), win)).all()]
 
 
 def namer(conn: Connection, by: str | None) -> Callable[[Any], Any]:
@@ -128,7 +118,8 @@ def segments(conn: Connection, win: Window) -> Iterator[None]:
     A segment's ``days`` is how long its forecast stood; a pair's ``total`` is the sum, so a
     segment weighs ``days / total``. Forecasts made on the day the outcome was known (or the
     claim fell due) stand for no time: a pair whose first forecast came then is not scored.
-    One window pass, in index order, with no sort.
+    Most pairs hold one forecast: only pairs with more (an index probe tells) go through the
+    window that finds each forecast's successor, which sorts what it is given.
     """
     # a forecast stands until the next one or the end; one withdrawn (ledger.core.corrections)
     # stops on the day it was retracted, never before its own day
@@ -141,7 +132,7 @@ def segments(conn: Connection, win: Window) -> Iterator[None]:
     late = (f"(f.recorded_at >= sc.late_from OR f.recorded_at > sc.first_res) AND "
             f"{days_between(conn, day_of(conn, 'f.recorded_at'), 'f.made_on')} > :grace")
     drop_tables(conn)
-    conn.execute(_params(text(f"""
+    conn.execute(bind_window(text(f"""
 CREATE TEMPORARY TABLE {SEG} AS
 WITH {CURRENT},
 sc AS (
@@ -170,14 +161,19 @@ f0 AS (
                 SELECT 1 FROM source_author sa
                 WHERE sa.source_id = sc.source_id AND sa.analyst_id = f.analyst_id)) THEN 1
               WHEN f.vague THEN 2 ELSE 0 END AS kind,
-         {stop_day(conn)} AS stop_on
+         {stop_day(conn)} AS stop_on,
+         CASE WHEN EXISTS (SELECT 1 FROM forecast f2 WHERE f2.claim_id = f.claim_id
+                           AND f2.analyst_id = f.analyst_id AND f2.id <> f.id) THEN 1
+              ELSE 0 END AS multi
   FROM forecast f JOIN sc ON sc.claim_id = f.claim_id
   WHERE f.recorded_at <= :asof AND f.made_on <= sc.end_on AND NOT {retraction(conn)}
 ),
 f1 AS (
   SELECT f0.*, LEAD(made_on) OVER (PARTITION BY claim_id, analyst_id
                                    ORDER BY made_on, id) AS next_on
-  FROM f0 WHERE kind = 0
+  FROM f0 WHERE kind = 0 AND multi = 1
+  UNION ALL
+  SELECT f0.*, NULL FROM f0 WHERE kind = 0 AND multi = 0
 )
 SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject,
        CAST({days} AS DOUBLE PRECISION) AS days, 0 AS bf, rs, ct
@@ -237,7 +233,7 @@ def weighted_rows(conn: Connection, win: Window, by: str | None) -> list[Weighte
     key, join, gb = group_key(by, "s")
     name = namer(conn, by)
     return [WeightedRow(name(g), p, y, m, lo, hi, ph, w)
-            for g, p, y, m, lo, hi, ph, w in conn.execute(_params(text(f"""
+            for g, p, y, m, lo, hi, ph, w in conn.execute(bind_window(text(f"""
 SELECT {key} AS g, s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase, SUM({WEIGHT}) AS w
 FROM {SEG} s {PAIR_JOIN} {join}
 WHERE {WEIGHT} > 0
@@ -261,131 +257,9 @@ FROM {SEG} s {PAIR_JOIN} WHERE {WEIGHT} > 0 GROUP BY {gb}s.analyst_id, s.claim_i
         yield PairRow(name(g), a, c, b, w)
 
 
-def status_counts(conn: Connection, win: Window, by: str | None) -> list[CountRow]:
-    """(group, status, count, of which mapped) over (analyst, claim) pairs: an analyst is in a
-    claim's
-    pair if they authored it or forecast it (by the as-of instant). Resolutions count in the
-    period their outcome became known; open, due and overdue are as of the period's end.
-    A claim's status is worked out once per claim (a keyed temporary table); only true/false
-    claims look at the pair."""
-    grace = days_between(conn, ":end", "c.due_on")
-    conn.execute(text(f"DROP TABLE IF EXISTS {STATUS}"))
-    conn.execute(
-        text(
-            f"CREATE TEMPORARY TABLE {STATUS} (claim_id INTEGER PRIMARY KEY, "
-            "subject VARCHAR(200), status VARCHAR(16), late INTEGER)"
-        )
-    )
-    conn.execute(
-        _params(
-            text(f"""
-INSERT INTO {STATUS} (claim_id, subject, status, late)
-WITH {CURRENT}
-SELECT claim_id, subject, status, late FROM (
-  SELECT c.id AS claim_id, c.subject,
-    CASE WHEN {late_withdrawal(conn)} THEN 1 ELSE 0 END AS late,
-    CASE
-      WHEN {effective_withdrawal(conn)} THEN
-        CASE WHEN c.withdrawn_on <= :end AND c.withdrawn_on >= :start THEN 'withdrawn' END
-      WHEN cur.claim_id IS NOT NULL AND cur.known_on <= :end THEN
-        CASE WHEN cur.known_on < :start THEN NULL
-             WHEN {sql_in("cur.outcome", SCORED_OUTCOMES)} THEN 'tf'
-             ELSE cur.outcome END
-      WHEN c.made_on > :end THEN NULL
-      WHEN c.due_on > :end THEN 'open'
-      WHEN {grace} < {OVERDUE_GRACE_DAYS} THEN 'due'
-      ELSE 'overdue'
-    END AS status
-  FROM claim c LEFT JOIN cur ON cur.claim_id = c.id
-  WHERE c.recorded_at <= :asof
-) x WHERE status IS NOT NULL"""),
-            win,
-        )
-    )
-    if by == "subject":
-        key, join, gb = "COALESCE(s.subject, '(none)')", "", "COALESCE(s.subject, '(none)'), "
-    else:
-        key, join, gb = group_key(by, "s")
-    with_st = f"""
-WITH pairs AS (
-  SELECT f.claim_id, f.analyst_id, {"MAX(f.phrase)" if by == "phrase" else "NULL"} AS phrase
-  FROM forecast f WHERE f.recorded_at <= :asof GROUP BY f.claim_id, f.analyst_id
-  UNION ALL
-  SELECT c.id, c.author_id, NULL FROM claim c
-  WHERE c.recorded_at <= :asof AND NOT EXISTS (
-    SELECT 1 FROM forecast f2 WHERE f2.claim_id = c.id AND f2.analyst_id = c.author_id
-      AND f2.recorded_at <= :asof)
-),
-st AS (
-  SELECT p.analyst_id, p.claim_id, p.phrase, cs.subject, cs.late,
-    {_tf_split(by)} AS status
-  FROM pairs p JOIN {STATUS} cs ON cs.claim_id = p.claim_id
-)"""
-    rows: list[tuple[Any, ...]] = []
-    late: dict[Any, int] = defaultdict(int)
-    for g, status, n, n_late in run(conn, f"""{with_st}
-SELECT {key} AS g, s.status, COUNT(*) AS n, SUM(s.late) AS late
-FROM st s {join}
-GROUP BY {gb}s.status""", win):
-        rows.append((g, status, n))
-        late[g] += int(n_late or 0)
-    rows += [(g, "late_withdrawn", n) for g, n in late.items() if n]
-    bkey, bjoin, bgb = group_key(by, "b")
-    rows += [(g, "backfilled", n) for g, n in run(conn, f"""
-SELECT {bkey} AS g, COUNT(*) AS n FROM {BACKFILLED} b {bjoin}
-{group_by(bgb)}""", win) if n]
-    conn.execute(text(f"DROP TABLE IF EXISTS {STATUS}"))
-    rows = named(conn, rows, by)
-    if by != "phrase":
-        # split true/false pairs into scored and unscored from the pair table (no lookups)
-        pkey, pjoin, pgb = group_key(by, "s")
-        pgroup = group_by(pgb)
-        scored = {
-            g: (int(n), int(m or 0))
-            for g, n, m in named(
-                conn,
-                run(
-                    conn,
-                    f"SELECT {pkey} AS g, COUNT(*), SUM(s.mapped) "
-                    f"FROM {PAIRS} s {pjoin} {pgroup}",
-                    win,
-                ),
-                by,
-            )
-        }
-        split = []
-        for g, status, n in rows:
-            if status != "tf":
-                split.append((g, status, n))
-            elif n - scored.get(g, (0, 0))[0] > 0:
-                split.append((g, "unscored", n - scored.get(g, (0, 0))[0]))
-        for g, (n, m) in scored.items():
-            split += [(g, "scored+mapped", m)] if m else []
-            split += [(g, "scored", n - m)] if n - m else []
-        rows = split
-    out = []
-    for g, status, n in rows:
-        if status == "scored+mapped":
-            out.append(CountRow(g, "scored", n, n))
-        else:
-            out.append(CountRow(g, status, n, 0))
-    return out
-
-
 def group_by(prefix: str) -> str:
     """``GROUP BY`` for a key prefix from ``group_key`` (none for one overall group)."""
     return f"GROUP BY {prefix[:-2]}" if prefix else ""
-
-
-def _tf_split(by: str | None) -> str:
-    """For grouping by phrase, split true/false pairs here; otherwise leave them as 'tf'."""
-    if by != "phrase":
-        return "cs.status"
-    return f"""CASE WHEN cs.status = 'tf' THEN
-      COALESCE((SELECT CASE WHEN sp.mapped = 1 THEN 'scored+mapped' ELSE 'scored' END
-                FROM {PAIRS} sp WHERE sp.claim_id = p.claim_id AND sp.analyst_id = p.analyst_id),
-               'unscored')
-    ELSE cs.status END"""
 
 
 def known_range(conn: Connection, win: Window) -> tuple[date, date] | None:
