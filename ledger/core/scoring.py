@@ -16,6 +16,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from ledger.core.stats import t_ppf, t_two_sided_p, wilson
 
@@ -105,8 +106,9 @@ def bin_index(p: float, bin_edges: Sequence[float]) -> int:
     return bisect_left(bin_edges, p, 1, len(bin_edges) - 1) - 1
 
 
-@dataclass(frozen=True)
-class Bin:
+class Bin(NamedTuple):
+    """A calibration bin (a named tuple: a report makes ten per analyst, thousands at once)."""
+
     lo: float
     hi: float
     n: float

@@ -117,8 +117,8 @@ def group_stats(
                     "mean_forecast": _num(b.mean_forecast),
                     "observed": _num(b.observed),
                     "ci95": [_num(b.ci95[0]), _num(b.ci95[1])] if b.ci95 else None,
-                }
-                for b in sc.calibration_table(p, y, w)
+                } if b.n else dict(EMPTY_BINS[k])  # most of a small group's bins are empty
+                for k, b in enumerate(sc.calibration_table(p, y, w))
             ],
         }
     )
