@@ -41,10 +41,3 @@ def ending() -> None:
     """The process is about to exit: nothing it holds needs collecting."""
     gc.freeze()
 
-
-def main() -> None:
-    """The ``ledger`` command: start collecting rarely before the command line is imported."""
-    starting()
-    from ledger.cli import main as run
-
-    run()

@@ -265,7 +265,7 @@ def main() -> None:
 
     from ledger import lifetime
 
-    lifetime.starting()  # already done by ledger.lifetime.main, the installed command
+    lifetime.starting()  # already done by ledger.__main__, the installed command
     name, flags = _invoked(sys.argv[1:])
     if os.environ.get("_LEDGER_COMPLETE"):
         name = None
