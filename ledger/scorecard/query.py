@@ -29,6 +29,7 @@ from ledger.scorecard.hindsight_sql import (
     retraction,
     stop_day,
 )
+from ledger.store.engine import dbapi
 from ledger.store.types import UTCDateTime
 
 
@@ -259,7 +260,7 @@ def _streamed(conn: Connection, sql: str) -> Iterator[tuple[Any, ...]]:
         yield from conn.execute(text(sql).execution_options(stream_results=True,
                                                             yield_per=5000))
         return
-    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cur = dbapi(conn).cursor()
     try:
         cur.execute(sql)
         while batch := cur.fetchmany(5000):
