@@ -11,7 +11,6 @@ from sqlalchemy.engine import Connection
 from ledger.scorecard.query import (
     CONTESTED,
     CURRENT,
-    PAIR_JOIN,
     SEG,
     WEIGHT,
     Window,
@@ -51,12 +50,9 @@ WHERE c.id IN (SELECT claim_id FROM {CONTESTED}) ORDER BY c.id, rr.position""", 
     key, join, gb = group_key(by, "s")
     fixed = {g: (float(sb or 0.0), float(w or 0.0)) for g, w, sb in named(conn, run(conn, f"""
 SELECT {key} AS g, SUM({WEIGHT}), SUM({WEIGHT} * (s.p - s.y) * (s.p - s.y))
-FROM {SEG} s {PAIR_JOIN} {join} WHERE {WEIGHT} > 0 AND s.ct = 0 {group_by(gb)}""", win), by)}
+FROM {SEG} s {join} WHERE {WEIGHT} > 0 AND s.ct = 0 {group_by(gb)}""", win), by)}
     rows = [ContestedRow(*r) for r in named(conn, run(conn, f"""
 SELECT {key} AS g, s.claim_id, SUM({WEIGHT}), SUM({WEIGHT} * s.p * s.p), SUM({WEIGHT} * s.p)
-FROM {CONTESTED} s
-JOIN (SELECT claim_id, analyst_id, SUM(days) AS total FROM {CONTESTED}
-      GROUP BY claim_id, analyst_id HAVING SUM(days) > 0) pr
-  ON pr.claim_id = s.claim_id AND pr.analyst_id = s.analyst_id {join}
+FROM {CONTESTED} s {join}
 WHERE {WEIGHT} > 0 GROUP BY {gb}s.claim_id""", win), by)]
     return fixed, rows, readings

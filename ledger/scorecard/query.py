@@ -111,22 +111,30 @@ cur AS (
 def segments(conn: Connection, win: Window) -> Iterator[None]:
     """Build the temporary segment and pair tables for one window; drop them afterwards.
 
-    A segment's ``days`` is how long its forecast stood; a pair's ``total`` is the sum, so a
-    segment weighs ``days / total``. Forecasts made on the day the outcome was known (or the
-    claim fell due) stand for no time: a pair whose first forecast came then is not scored.
-    Most pairs hold one forecast: only pairs with more (an index probe tells) go through the
-    window that finds each forecast's successor, which sorts what it is given.
+    A segment's ``days`` is how long its forecast stood; a pair's ``total`` is the sum, and
+    the segment's weight ``w`` is ``days / total``. Forecasts made on the day the outcome was
+    known (or the claim fell due) stand for no time: a pair whose first forecast came then is
+    not scored. Most pairs hold one forecast (weight 1, or 0 if it stood no time): the first
+    statement writes them whole, in one pass over the forecasts; only pairs with more (an
+    index probe tells) go through the window that finds each forecast's successor, which
+    sorts what it is given. The pair table groups only those.
     """
     # a forecast stands until the next one or the end; one withdrawn (ledger.core.corrections)
     # stops on the day it was retracted, never before its own day
-    until = ("CASE WHEN stop_on IS NOT NULL AND stop_on < COALESCE(next_on, end_on) THEN "
-             "(CASE WHEN stop_on < made_on THEN made_on ELSE stop_on END) "
-             "ELSE COALESCE(next_on, end_on) END")
-    days = days_between(conn, until, "made_on")
+    def days(stands_until: str) -> str:
+        until = (f"CASE WHEN stop_on IS NOT NULL AND stop_on < {stands_until} THEN "
+                 "(CASE WHEN stop_on < made_on THEN made_on ELSE stop_on END) "
+                 f"ELSE {stands_until} END")
+        return f"CAST({days_between(conn, until, 'made_on')} AS DOUBLE PRECISION)"
+
+    total = "SUM(d) OVER (PARTITION BY claim_id, analyst_id)"
     # back-filled (ledger.core.hindsight): entered from the day after the deadline or after the
     # first resolution, and over the grace days after its own date; cheap comparisons first
     late = (f"(f.recorded_at >= sc.late_from OR f.recorded_at > sc.first_res) AND "
             f"{days_between(conn, day_of(conn, 'f.recorded_at'), 'f.made_on')} > :grace")
+    # an optimisation fence: a claim's and a forecast's columns (some are correlated probes)
+    # are computed once a row, not copied into each expression that names them
+    fence = "LIMIT -1 OFFSET 0" if conn.dialect.name == "sqlite" else "OFFSET 0"
     drop_tables(conn)
     conn.execute(bind_window(text(f"""
 CREATE TEMPORARY TABLE {SEG} AS
@@ -149,6 +157,7 @@ sc AS (
       SELECT 1 FROM resolution_reading rr WHERE rr.resolution_id = cur.res_id
         AND {sql_in('rr.outcome', SCORED_OUTCOMES)}))
     AND cur.known_on >= :start AND cur.known_on <= :end
+  {fence}
 ),
 f0 AS (
   SELECT f.id, f.claim_id, f.analyst_id, f.made_on, f.probability AS p, f.mapped, f.band_lo,
@@ -163,34 +172,55 @@ f0 AS (
               ELSE 0 END AS multi
   FROM forecast f JOIN sc ON sc.claim_id = f.claim_id
   WHERE f.recorded_at <= :asof AND f.made_on <= sc.end_on AND NOT {retraction(conn)}
+  {fence}
 ),
-f1 AS (
-  SELECT f0.*, LEAD(made_on) OVER (PARTITION BY claim_id, analyst_id
-                                   ORDER BY made_on, id) AS next_on
-  FROM f0 WHERE kind = 0 AND multi = 1
-  UNION ALL
-  SELECT f0.*, NULL FROM f0 WHERE kind = 0 AND multi = 0
+single AS (
+  SELECT f0.*, {days("end_on")} AS days FROM f0
 )
 SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject,
-       CAST({days} AS DOUBLE PRECISION) AS days, 0 AS bf, rs, ct
-FROM f1
-UNION ALL
-SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject,
-       CAST(NULL AS DOUBLE PRECISION), 1, rs, ct
-FROM f0 WHERE kind = 1"""), win))
+       CASE WHEN kind = 0 AND multi = 0 THEN days END AS days,
+       CASE WHEN kind = 0 AND multi = 0 THEN
+         (CASE WHEN days > 0 THEN CAST(1 AS DOUBLE PRECISION) ELSE 0 END) END AS w,
+       kind AS bf, rs, ct, multi,
+       CASE WHEN multi = 1 THEN id END AS id, CASE WHEN multi = 1 THEN made_on END AS made_on,
+       CASE WHEN multi = 1 THEN stop_on END AS stop_on,
+       CASE WHEN multi = 1 THEN end_on END AS end_on
+FROM single WHERE kind < 2"""), win))
+    # a pair with several forecasts: each stands until its successor's day (its days are
+    # still empty); written as rows of their own, then the placeholders go
+    conn.execute(text(f"""
+INSERT INTO {SEG} (claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject, days,
+                   w, bf, rs, ct, multi)
+WITH f1 AS (
+  SELECT s.*, LEAD(made_on) OVER (PARTITION BY claim_id, analyst_id
+                                  ORDER BY made_on, id) AS next_on
+  FROM {SEG} s WHERE multi = 1 AND bf = 0
+),
+f2 AS (
+  SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject, rs, ct,
+         {days("COALESCE(next_on, end_on)")} AS d FROM f1
+)
+SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject, d,
+       CASE WHEN {total} > 0 THEN d / {total} ELSE 0 END, 0, rs, ct, 1
+FROM f2"""))
+    conn.execute(text(f"DELETE FROM {SEG} WHERE multi = 1 AND bf = 0 AND days IS NULL"))
     conn.execute(text(f"CREATE TEMPORARY TABLE {BACKFILLED} AS SELECT claim_id, analyst_id, "
                       f"phrase, subject FROM {SEG} WHERE bf = 1 AND rs = 1"))
     conn.execute(text(f"DELETE FROM {SEG} WHERE bf = 1"))
     # claims with alternative readings, whatever was recorded: for the Brier range
     conn.execute(text(f"CREATE TEMPORARY TABLE {CONTESTED} AS SELECT * FROM {SEG} WHERE ct = 1"))
     conn.execute(text(f"DELETE FROM {SEG} WHERE rs = 0"))
+    # a pair's Brier is its segments' weighted mean; one segment's is written as that mean
+    # would be (same digits), with no grouping
     conn.execute(text(f"""
 CREATE TEMPORARY TABLE {PAIRS} AS
-SELECT claim_id, analyst_id, SUM(days) AS total,
-       SUM(days * (p - y) * (p - y)) / SUM(days) AS b,
-       CAST(1 AS DOUBLE PRECISION) AS w,
-       MAX(CASE WHEN mapped AND days > 0 THEN 1 ELSE 0 END) AS mapped
-FROM {SEG} GROUP BY claim_id, analyst_id HAVING SUM(days) > 0"""))
+SELECT claim_id, analyst_id, days AS total, days * (p - y) * (p - y) / days AS b,
+       CAST(1 AS DOUBLE PRECISION) AS w, CASE WHEN mapped THEN 1 ELSE 0 END AS mapped
+FROM {SEG} WHERE multi = 0 AND days > 0
+UNION ALL
+SELECT claim_id, analyst_id, SUM(days), SUM(days * (p - y) * (p - y)) / SUM(days),
+       CAST(1 AS DOUBLE PRECISION), MAX(CASE WHEN mapped AND days > 0 THEN 1 ELSE 0 END)
+FROM {SEG} WHERE multi = 1 GROUP BY claim_id, analyst_id HAVING SUM(days) > 0"""))
     conn.execute(text(f"CREATE INDEX {PAIRS}_ix ON {PAIRS} (claim_id, analyst_id)"))
     try:
         yield
@@ -198,8 +228,8 @@ FROM {SEG} GROUP BY claim_id, analyst_id HAVING SUM(days) > 0"""))
         drop_tables(conn)
 
 
-WEIGHT = "(s.days / pr.total)"
-PAIR_JOIN = f"JOIN {PAIRS} pr ON pr.claim_id = s.claim_id AND pr.analyst_id = s.analyst_id"
+#: a segment's share of its pair's standing time (``segments`` writes it)
+WEIGHT = "s.w"
 
 
 def drop_tables(conn: Connection) -> None:
@@ -231,7 +261,7 @@ def weighted_rows(conn: Connection, win: Window, by: str | None) -> list[Weighte
     return [WeightedRow(name(g), p, y, m, lo, hi, ph, w)
             for g, p, y, m, lo, hi, ph, w in conn.execute(bind_window(text(f"""
 SELECT {key} AS g, s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase, SUM({WEIGHT}) AS w
-FROM {SEG} s {PAIR_JOIN} {join}
+FROM {SEG} s {join}
 WHERE {WEIGHT} > 0
 GROUP BY {gb}s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase"""), win))]
 
@@ -244,7 +274,7 @@ def pair_rows(conn: Connection, win: Window, by: str | None) -> Iterator[PairRow
         yield from run(conn, f"""
 SELECT {key} AS g, s.analyst_id, s.claim_id, SUM({WEIGHT} * (s.p - s.y) * (s.p - s.y)),
        SUM({WEIGHT})
-FROM {SEG} s {PAIR_JOIN} WHERE {WEIGHT} > 0 GROUP BY {gb}s.analyst_id, s.claim_id""", win)
+FROM {SEG} s WHERE {WEIGHT} > 0 GROUP BY {gb}s.analyst_id, s.claim_id""", win)
         return
     name = namer(conn, by)
     sql = (f"SELECT {key} AS g, s.analyst_id, s.claim_id, s.b, s.w FROM {PAIRS} s {join} "
