@@ -56,9 +56,10 @@ def window(req: Request, period: Period | None = None, grace: int = 2) -> query.
 def _num(x: float | None) -> float | None:
     """A score for the JSON contract: full precision (rounding is for display), and no NaN
     or infinity, which JSON cannot carry."""
-    if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))):
+    if x is None:
         return None
-    return float(x)
+    x = float(x)
+    return x if math.isfinite(x) else None
 
 
 def _n(x: float) -> int | float:

@@ -79,29 +79,32 @@ SELECT claim_id, subject, status, late FROM (
         key, join, gb = "COALESCE(s.subject, '(none)')", "", "COALESCE(s.subject, '(none)'), "
     else:
         key, join, gb = group_key(by, "s")
-    with_st = f"""
-WITH pairs AS (
-  SELECT f.claim_id, f.analyst_id, {"MAX(f.phrase)" if by == "phrase" else "NULL"} AS phrase
-  FROM forecast f WHERE f.recorded_at <= :asof GROUP BY f.claim_id, f.analyst_id
-  UNION ALL
-  SELECT c.id, c.author_id, NULL FROM claim c
-  WHERE c.recorded_at <= :asof AND NOT EXISTS (
-    SELECT 1 FROM forecast f2 WHERE f2.claim_id = c.id AND f2.analyst_id = c.author_id
-      AND f2.recorded_at <= :asof)
-),
-st AS (
-  SELECT p.analyst_id, p.claim_id, p.phrase, cs.subject, cs.late,
-    {_tf_split(by)} AS status
-  FROM pairs p JOIN {STATUS} cs ON cs.claim_id = p.claim_id
-)"""
-    rows: list[tuple[Any, ...]] = []
+    # pairs an analyst forecast, and claims whose author did not forecast them: counted apart
+    # (a union would be written out before the join); each side is read in the order given
+    cross = "CROSS JOIN" if conn.dialect.name == "sqlite" else "JOIN"
+    sides = (f"""
+SELECT p.analyst_id, p.claim_id, p.phrase, cs.subject, cs.late,
+       {_tf_split(by, "p.claim_id", "p.analyst_id")} AS status
+FROM (SELECT f.claim_id, f.analyst_id,
+             {"MAX(f.phrase)" if by == "phrase" else "NULL"} AS phrase
+      FROM forecast f WHERE f.recorded_at <= :asof GROUP BY f.claim_id, f.analyst_id) p
+{cross} {STATUS} cs ON cs.claim_id = p.claim_id""", f"""
+SELECT c.author_id AS analyst_id, c.id AS claim_id, NULL AS phrase, cs.subject, cs.late,
+       {_tf_split(by, "c.id", "c.author_id")} AS status
+FROM {STATUS} cs {cross} claim c ON c.id = cs.claim_id
+WHERE c.recorded_at <= :asof AND NOT EXISTS (
+  SELECT 1 FROM forecast f2 WHERE f2.claim_id = c.id AND f2.analyst_id = c.author_id
+    AND f2.recorded_at <= :asof)""")
+    found: dict[tuple[Any, str], int] = defaultdict(int)
     late: dict[Any, int] = defaultdict(int)
-    for g, status, n, n_late in run(conn, f"""{with_st}
+    for side in sides:
+        for g, status, n, n_late in run(conn, f"""
 SELECT {key} AS g, s.status, COUNT(*) AS n, SUM(s.late) AS late
-FROM st s {join}
+FROM ({side}) s {join}
 GROUP BY {gb}s.status""", win):
-        rows.append((g, status, n))
-        late[g] += int(n_late or 0)
+            found[(g, status)] += int(n)
+            late[g] += int(n_late or 0)
+    rows: list[tuple[Any, ...]] = [(g, status, n) for (g, status), n in found.items()]
     rows += [(g, "late_withdrawn", n) for g, n in late.items() if n]
     bkey, bjoin, bgb = group_key(by, "b")
     rows += [(g, "backfilled", n) for g, n in run(conn, f"""
@@ -145,12 +148,12 @@ SELECT {bkey} AS g, COUNT(*) AS n FROM {BACKFILLED} b {bjoin}
     return out
 
 
-def _tf_split(by: str | None) -> str:
+def _tf_split(by: str | None, claim: str, analyst: str) -> str:
     """For grouping by phrase, split true/false pairs here; otherwise leave them as 'tf'."""
     if by != "phrase":
         return "cs.status"
     return f"""CASE WHEN cs.status = 'tf' THEN
       COALESCE((SELECT CASE WHEN sp.mapped = 1 THEN 'scored+mapped' ELSE 'scored' END
-                FROM {PAIRS} sp WHERE sp.claim_id = p.claim_id AND sp.analyst_id = p.analyst_id),
+                FROM {PAIRS} sp WHERE sp.claim_id = {claim} AND sp.analyst_id = {analyst}),
                'unscored')
     ELSE cs.status END"""

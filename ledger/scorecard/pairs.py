@@ -33,39 +33,46 @@ class Pairs:
 
 def gather(rows: Iterable[Any], *, compare: bool) -> Pairs:
     """``rows`` are (group, analyst_id, claim_id, brier_sum, weight), ordered by claim when
-    ``compare`` (analysts are compared claim by claim)."""
+    ``compare`` (analysts are compared claim by claim). A million rows pass through here:
+    the loops keep their lookups few."""
     out = Pairs()
-    rel_sum: dict[str, float] = {}
-    rel_n: dict[str, int] = {}
+    keep = out.all.append
+    by_group = out.by_group
+    # per analyst: [sum of score minus the claim's median, claims counted, claims, scores]
+    shared: dict[str, list[Any]] = {}
     claim: Any = None
     here: dict[str, float] = {}
     on_claim = 0
-
-    def close() -> None:
-        if on_claim > 1 and here:
-            for g, v in sc.relative_to_median(here).items():
-                rel_sum[g] = rel_sum.get(g, 0.0) + v
-                rel_n[g] = rel_n.get(g, 0) + 1
-                claims, scores = out.shared.setdefault(g, (array("q"), array("d")))
-                claims.append(int(claim))
-                scores.append(here[g])
-
     for group, _analyst, claim_id, brier_sum, weight in rows:
-        key = str(group)
         if compare and claim_id != claim:
-            close()
+            if on_claim > 1 and here:
+                _share(int(claim), here, shared)
             claim, here, on_claim = claim_id, {}, 0
         on_claim += 1
         if weight > 0:
+            key = str(group)
             v = brier_sum / weight
-            out.all.append(v)
-            scores = out.by_group.get(key)
+            keep(v)
+            scores = by_group.get(key)
             if scores is None:
-                scores = out.by_group[key] = array("d")
+                scores = by_group[key] = array("d")
             scores.append(v)
             if compare:
                 here[key] = v
-    if compare:
-        close()
-    out.relative = {g: rel_sum[g] / rel_n[g] for g in rel_n}
+    if compare and on_claim > 1 and here:
+        _share(int(claim), here, shared)
+    out.shared = {g: (st[2], st[3]) for g, st in shared.items()}
+    out.relative = {g: st[0] / st[1] for g, st in shared.items()}
     return out
+
+
+def _share(claim: int, here: dict[str, float], shared: dict[str, list[Any]]) -> None:
+    """A claim several analysts scored: each one's score and its distance from the median."""
+    for g, rel in sc.relative_to_median(here).items():
+        st = shared.get(g)
+        if st is None:
+            st = shared[g] = [0.0, 0, array("q"), array("d")]
+        st[0] += rel
+        st[1] += 1
+        st[2].append(claim)
+        st[3].append(here[g])

@@ -255,15 +255,16 @@ def group_key(by: str | None, alias: str) -> tuple[str, str, str]:
 
 
 def weighted_rows(conn: Connection, win: Window, by: str | None) -> list[WeightedRow]:
-    """Each group's distinct forecasts with their weights summed."""
+    """Each group's distinct forecasts with their weights summed (the window is in the
+    segment table already)."""
     key, join, gb = group_key(by, "s")
     name = namer(conn, by)
     return [WeightedRow(name(g), p, y, m, lo, hi, ph, w)
-            for g, p, y, m, lo, hi, ph, w in conn.execute(bind_window(text(f"""
+            for g, p, y, m, lo, hi, ph, w in _streamed(conn, f"""
 SELECT {key} AS g, s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase, SUM({WEIGHT}) AS w
 FROM {SEG} s {join}
 WHERE {WEIGHT} > 0
-GROUP BY {gb}s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase"""), win))]
+GROUP BY {gb}s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase""")]
 
 
 def pair_rows(conn: Connection, win: Window, by: str | None) -> Iterator[PairRow]:
