@@ -317,6 +317,7 @@ def _overall(rows: list[WeightedRow], pairs: Pairs, counts: list[CountRow]) -> d
 def _groups(
     rows: list[WeightedRow], pairs: Pairs, counts: list[CountRow], *, compare: bool
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    # the database summed each group's identical forecasts already (query.weighted_rows)
     by_rows: dict[str, list[WeightedRow]] = defaultdict(list)
     for r in rows:
         by_rows[str(r.group)].append(r)
@@ -326,7 +327,7 @@ def _groups(
         c[status] = c.get(status, 0) + int(n)
         c["mapped"] = c.get("mapped", 0) + int(mapped or 0)
     groups = [
-        group_stats(k, _merge(by_rows.get(k, [])), pairs.scores(k), by_counts.get(k, {}))
+        group_stats(k, by_rows.get(k, []), pairs.scores(k), by_counts.get(k, {}))
         for k in sorted(set(by_rows) | set(by_counts))
     ]
     comparisons: list[dict[str, Any]] = []
@@ -340,10 +341,3 @@ def _groups(
         comparisons = _comparisons(pairs, [g["key"] for g in ranked])
     return groups, comparisons
 
-
-def _merge(rows: list[WeightedRow]) -> list[WeightedRow]:
-    """Sum weights of identical (p, y, mapped, band, phrase) rows."""
-    acc: dict[tuple[Any, ...], float] = defaultdict(float)
-    for r in rows:
-        acc[tuple(r[:7])] += float(r.weight)
-    return [WeightedRow._make((*k, w)) for k, w in acc.items()]
