@@ -140,7 +140,7 @@ def segments(conn: Connection, win: Window) -> Iterator[None]:
 CREATE TEMPORARY TABLE {SEG} AS
 WITH {CURRENT},
 sc AS (
-  SELECT c.id AS claim_id, c.subject, c.source_id,
+  SELECT c.id AS claim_id, c.source_id,
          CASE WHEN cur.outcome = 'true' THEN 1 ELSE 0 END AS y,
          CASE WHEN {sql_in('cur.outcome', SCORED_OUTCOMES)} THEN 1 ELSE 0 END AS rs,
          CASE WHEN EXISTS (SELECT 1 FROM resolution_reading rr
@@ -161,7 +161,7 @@ sc AS (
 ),
 f0 AS (
   SELECT f.id, f.claim_id, f.analyst_id, f.made_on, f.probability AS p, f.mapped, f.band_lo,
-         f.band_hi, f.phrase, sc.y, sc.rs, sc.ct, sc.end_on, sc.subject,
+         f.band_hi, f.phrase, sc.y, sc.rs, sc.ct, sc.end_on,
          CASE WHEN {late} AND NOT (f.made_on = sc.published_on AND EXISTS (
                 SELECT 1 FROM source_author sa
                 WHERE sa.source_id = sc.source_id AND sa.analyst_id = f.analyst_id)) THEN 1
@@ -177,7 +177,7 @@ f0 AS (
 single AS (
   SELECT f0.*, {days("end_on")} AS days FROM f0
 )
-SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject,
+SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase,
        CASE WHEN kind = 0 AND multi = 0 THEN days END AS days,
        CASE WHEN kind = 0 AND multi = 0 THEN
          (CASE WHEN days > 0 THEN CAST(1 AS DOUBLE PRECISION) ELSE 0 END) END AS w,
@@ -189,39 +189,45 @@ FROM single WHERE kind < 2"""), win))
     # a pair with several forecasts: each stands until its successor's day (its days are
     # still empty); written as rows of their own, then the placeholders go
     conn.execute(text(f"""
-INSERT INTO {SEG} (claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject, days,
-                   w, bf, rs, ct, multi)
+INSERT INTO {SEG} (claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, days, w,
+                   bf, rs, ct, multi)
 WITH f1 AS (
   SELECT s.*, LEAD(made_on) OVER (PARTITION BY claim_id, analyst_id
                                   ORDER BY made_on, id) AS next_on
   FROM {SEG} s WHERE multi = 1 AND bf = 0
 ),
 f2 AS (
-  SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject, rs, ct,
+  SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, rs, ct,
          {days("COALESCE(next_on, end_on)")} AS d FROM f1
 )
-SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, subject, d,
+SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase, d,
        CASE WHEN {total} > 0 THEN d / {total} ELSE 0 END, 0, rs, ct, 1
 FROM f2"""))
     conn.execute(text(f"DELETE FROM {SEG} WHERE multi = 1 AND bf = 0 AND days IS NULL"))
     conn.execute(text(f"CREATE TEMPORARY TABLE {BACKFILLED} AS SELECT claim_id, analyst_id, "
-                      f"phrase, subject FROM {SEG} WHERE bf = 1 AND rs = 1"))
+                      f"phrase FROM {SEG} WHERE bf = 1 AND rs = 1"))
     conn.execute(text(f"DELETE FROM {SEG} WHERE bf = 1"))
     # claims with alternative readings, whatever was recorded: for the Brier range
     conn.execute(text(f"CREATE TEMPORARY TABLE {CONTESTED} AS SELECT * FROM {SEG} WHERE ct = 1"))
     conn.execute(text(f"DELETE FROM {SEG} WHERE rs = 0"))
     # a pair's Brier is its segments' weighted mean; one segment's is written as that mean
-    # would be (same digits), with no grouping
+    # would be (same digits), with no grouping. Keyed by (claim, analyst): on SQLite the table
+    # is its own index (read in claim order, looked up by pair)
+    rowid = " WITHOUT ROWID" if conn.dialect.name == "sqlite" else ""
     conn.execute(text(f"""
-CREATE TEMPORARY TABLE {PAIRS} AS
-SELECT claim_id, analyst_id, days AS total, days * (p - y) * (p - y) / days AS b,
-       CAST(1 AS DOUBLE PRECISION) AS w, CASE WHEN mapped THEN 1 ELSE 0 END AS mapped
+CREATE TEMPORARY TABLE {PAIRS} (
+  claim_id INTEGER NOT NULL, analyst_id INTEGER NOT NULL, total DOUBLE PRECISION,
+  b DOUBLE PRECISION, w DOUBLE PRECISION, mapped INTEGER, PRIMARY KEY (claim_id, analyst_id)
+){rowid}"""))
+    conn.execute(text(f"""
+INSERT INTO {PAIRS} (claim_id, analyst_id, total, b, w, mapped)
+SELECT claim_id, analyst_id, days, days * (p - y) * (p - y) / days,
+       CAST(1 AS DOUBLE PRECISION), CASE WHEN mapped THEN 1 ELSE 0 END
 FROM {SEG} WHERE multi = 0 AND days > 0
 UNION ALL
 SELECT claim_id, analyst_id, SUM(days), SUM(days * (p - y) * (p - y)) / SUM(days),
        CAST(1 AS DOUBLE PRECISION), MAX(CASE WHEN mapped AND days > 0 THEN 1 ELSE 0 END)
 FROM {SEG} WHERE multi = 1 GROUP BY claim_id, analyst_id HAVING SUM(days) > 0"""))
-    conn.execute(text(f"CREATE INDEX {PAIRS}_ix ON {PAIRS} (claim_id, analyst_id)"))
     try:
         yield
     finally:
