@@ -11,6 +11,7 @@ comparisons. Only what had been recorded by the as-of instant is read.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -174,7 +175,7 @@ f0 AS (
   WHERE f.recorded_at <= :asof AND f.made_on <= sc.end_on AND NOT {retraction(conn)}
   {fence}
 ),
-single AS (
+alone AS (  -- as if it stood until the end: true of the only forecast of a pair
   SELECT f0.*, {days("end_on")} AS days FROM f0
 )
 SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase,
@@ -185,7 +186,7 @@ SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase,
        CASE WHEN multi = 1 THEN id END AS id, CASE WHEN multi = 1 THEN made_on END AS made_on,
        CASE WHEN multi = 1 THEN stop_on END AS stop_on,
        CASE WHEN multi = 1 THEN end_on END AS end_on
-FROM single WHERE kind < 2"""), win))
+FROM alone WHERE kind < 2"""), win))
     # a pair with several forecasts: each stands until its successor's day (its days are
     # still empty); written as rows of their own, then the placeholders go
     conn.execute(text(f"""
@@ -262,15 +263,33 @@ def group_key(by: str | None, alias: str) -> tuple[str, str, str]:
 
 def weighted_rows(conn: Connection, win: Window, by: str | None) -> list[WeightedRow]:
     """Each group's distinct forecasts with their weights summed (the window is in the
-    segment table already)."""
+    segment table already), in an order set by what they hold.
+
+    The same forecasts must give the same scores whatever order the database reads them in
+    (two ledgers with the same content but other ids, a PostgreSQL heap): the forecast of a
+    pair's only one weighs 1, and sums of ones are exact in any order; the shares of a pair
+    with several are summed exactly (``math.fsum``) here.
+    """
     key, join, gb = group_key(by, "s")
     name = namer(conn, by)
-    return [WeightedRow(name(g), p, y, m, lo, hi, ph, w)
-            for g, p, y, m, lo, hi, ph, w in _streamed(conn, f"""
-SELECT {key} AS g, s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase, SUM({WEIGHT}) AS w
-FROM {SEG} s {join}
-WHERE {WEIGHT} > 0
-GROUP BY {gb}s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase""")]
+    cols = "s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase"
+    acc: dict[tuple[Any, ...], list[float]] = {}
+    for g, *rest, w in _streamed(conn, f"""
+SELECT {key} AS g, {cols}, SUM({WEIGHT}) FROM {SEG} s {join}
+WHERE {WEIGHT} > 0 AND s.multi = 0 GROUP BY {gb}{cols}"""):
+        acc[(name(g), *rest)] = [w]
+    for g, *rest, w in _streamed(conn, f"""
+SELECT {key} AS g, {cols}, {WEIGHT} FROM {SEG} s {join} WHERE {WEIGHT} > 0 AND s.multi = 1"""):
+        acc.setdefault((name(g), *rest), []).append(w)
+    rows = [WeightedRow._make((*k, math.fsum(ws))) for k, ws in acc.items()]
+    rows.sort(key=_by_content)
+    return rows
+
+
+def _by_content(r: WeightedRow) -> tuple[Any, ...]:
+    """Group, then forecast; an empty band or phrase first (as SQL sorts NULL)."""
+    return (str(r.group), r.p, r.y, bool(r.mapped), r.band_lo is not None, r.band_lo or 0.0,
+            r.band_hi is not None, r.band_hi or 0.0, r.phrase is not None, r.phrase or "")
 
 
 def pair_rows(conn: Connection, win: Window, by: str | None) -> Iterator[PairRow]:
