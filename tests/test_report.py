@@ -268,3 +268,30 @@ def test_pairs_gathered_claim_by_claim_give_worked_numbers():
     assert pairs.relative == pytest.approx({"a": -0.16, "b": 0.24, "c": 0.0})
     assert pairs.on_shared("a") == {10: 0.09} and pairs.on_shared("nobody") == {}
     assert gather(iter(rows), compare=False).relative == {}
+
+
+def test_the_same_calls_score_alike_whatever_order_they_were_recorded_in(synthetic, tmp_path):
+    """Two ledgers with the same content entered in another order (so other ids, another
+    order on disk) give the same scorecard to the last digit: weights and scores are summed
+    exactly, and in an order set by what they hold."""
+    from helpers import Ledger
+
+    ledger, _ = synthetic
+    lines = (tmp_path / "synth.jsonl").read_text().splitlines(keepends=True)
+    head = [ln for ln in lines if json.loads(ln)["type"] in ("ledger", "analyst")]
+    blocks: list[list[str]] = []
+    for ln in lines[len(head):]:
+        if json.loads(ln)["type"] == "claim":
+            blocks.append([])
+        blocks[-1].append(ln)
+    assert len(blocks) == 300
+    reordered = tmp_path / "reordered.jsonl"
+    reordered.write_text(head[0] + "".join(reversed(head[1:]))
+                         + "".join(ln for b in reversed(blocks) for ln in b))
+    other = Ledger(str(tmp_path / "other.db"))
+    other.ok("db", "init")
+    other.ok("import", str(reordered))
+    mine, theirs = ledger.json("report"), other.json("report")
+    assert any(g["relative_to_median"] is not None for g in mine["groups"])
+    for part in ("groups", "overall", "comparisons", "phrase_calibration"):
+        assert mine[part] == theirs[part], part

@@ -5,6 +5,7 @@ A report's memory then grows by bytes, not objects, per pair."""
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections.abc import Iterable
 from typing import Any
@@ -38,7 +39,7 @@ def gather(rows: Iterable[Any], *, compare: bool) -> Pairs:
     out = Pairs()
     keep = out.all.append
     by_group = out.by_group
-    # per analyst: [sum of score minus the claim's median, claims counted, claims, scores]
+    # per analyst: [score minus the claim's median, claims, scores], a claim each
     shared: dict[str, list[Any]] = {}
     claim: Any = None
     here: dict[str, float] = {}
@@ -61,8 +62,9 @@ def gather(rows: Iterable[Any], *, compare: bool) -> Pairs:
                 here[key] = v
     if compare and on_claim > 1 and here:
         _share(int(claim), here, shared)
-    out.shared = {g: (st[2], st[3]) for g, st in shared.items()}
-    out.relative = {g: st[0] / st[1] for g, st in shared.items()}
+    out.shared = {g: (st[1], st[2]) for g, st in shared.items()}
+    # summed exactly: the same scores give the same digits whatever the claims' ids
+    out.relative = {g: math.fsum(st[0]) / len(st[0]) for g, st in shared.items()}
     return out
 
 
@@ -71,8 +73,7 @@ def _share(claim: int, here: dict[str, float], shared: dict[str, list[Any]]) -> 
     for g, rel in sc.relative_to_median(here).items():
         st = shared.get(g)
         if st is None:
-            st = shared[g] = [0.0, 0, array("q"), array("d")]
-        st[0] += rel
-        st[1] += 1
-        st[2].append(claim)
-        st[3].append(here[g])
+            st = shared[g] = [array("d"), array("q"), array("d")]
+        st[0].append(rel)
+        st[1].append(claim)
+        st[2].append(here[g])
