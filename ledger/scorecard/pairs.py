@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from ledger.core import scoring as sc
 
@@ -39,15 +39,13 @@ def gather(rows: Iterable[Any], *, compare: bool) -> Pairs:
     out = Pairs()
     keep = out.all.append
     by_group = out.by_group
-    # per analyst: [score minus the claim's median, claims, scores], a claim each
-    shared: dict[str, list[Any]] = {}
+    shared: dict[str, _Shared] = {}
     claim: Any = None
     here: dict[str, float] = {}
     on_claim = 0
     for group, _analyst, claim_id, brier_sum, weight in rows:
         if compare and claim_id != claim:
-            if on_claim > 1 and here:
-                _share(int(claim), here, shared)
+            _share(claim, on_claim, here, shared)
             claim, here, on_claim = claim_id, {}, 0
         on_claim += 1
         if weight > 0:
@@ -60,20 +58,32 @@ def gather(rows: Iterable[Any], *, compare: bool) -> Pairs:
             scores.append(v)
             if compare:
                 here[key] = v
-    if compare and on_claim > 1 and here:
-        _share(int(claim), here, shared)
-    out.shared = {g: (st[1], st[2]) for g, st in shared.items()}
+    if compare:
+        _share(claim, on_claim, here, shared)
+    out.shared = {g: (st.claims, st.scores) for g, st in shared.items()}
     # summed exactly: the same scores give the same digits whatever the claims' ids
-    out.relative = {g: math.fsum(st[0]) / len(st[0]) for g, st in shared.items()}
+    out.relative = {g: math.fsum(st.relative) / len(st.relative) for g, st in shared.items()}
     return out
 
 
-def _share(claim: int, here: dict[str, float], shared: dict[str, list[Any]]) -> None:
-    """A claim several analysts scored: each one's score and its distance from the median."""
+class _Shared(NamedTuple):
+    """An analyst's claims shared with someone, a row each."""
+
+    relative: array[float]  # score minus the claim's median score
+    claims: array[int]
+    scores: array[float]
+
+
+def _share(claim: Any, on_claim: int, here: dict[str, float],
+           shared: dict[str, _Shared]) -> None:
+    """A claim several analysts were paired with: each scorer's score and its distance from
+    the median."""
+    if on_claim < 2 or not here:
+        return
     for g, rel in sc.relative_to_median(here).items():
         st = shared.get(g)
         if st is None:
-            st = shared[g] = [array("d"), array("q"), array("d")]
-        st[0].append(rel)
-        st[1].append(claim)
-        st[2].append(here[g])
+            st = shared[g] = _Shared(array("d"), array("q"), array("d"))
+        st.relative.append(rel)
+        st.claims.append(int(claim))
+        st.scores.append(here[g])
