@@ -127,7 +127,7 @@ CLAIM_TAG = Table(
 FORECAST = Table(
     "forecast", metadata,
     Column("id", Integer, primary_key=True),
-    _fk("claim_id", "claim.id", index=True),
+    _fk("claim_id", "claim.id"),  # looked up by ix_forecast_pair_covering, which leads with it
     _fk("analyst_id", "analyst.id", index=True),
     Column("made_on", Date, nullable=False),
     Column("probability", Float, nullable=False),
@@ -153,7 +153,10 @@ FORECAST = Table(
         name="band_around_probability",
     ),
     CheckConstraint("NOT mapped OR phrase IS NOT NULL", name="mapped_has_phrase"),
-    Index("ix_forecast_claim_analyst_made", "claim_id", "analyst_id", "made_on", "recorded_at"),
+    # a pair's forecasts in time order, with every column a scorecard reads of them: a report
+    # sweeps the index instead of looking up each forecast's row (migration 0006)
+    Index("ix_forecast_pair_covering", "claim_id", "analyst_id", "made_on", "recorded_at",
+          "probability", "mapped", "band_lo", "band_hi", "phrase", "vague", "retracted_at"),
 )
 
 EVIDENCE = Table(

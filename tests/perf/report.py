@@ -5,7 +5,10 @@ a busy spell slows both alike; the ratio is the median of the per-round ratios.
 The floor is a whole process that imports SQLAlchemy (the mandated stack) and computes the
 per-analyst mean Brier of current resolutions. That sum can be written with several join
 orders, and a slow one would flatter the report: every plan in ``PLANS`` is timed (their
-answers must agree) and the fastest is the floor. Two shapes:
+answers must agree) and the fastest is the floor. The report is also set beside the
+baselines issue 15 named: the query as one writes it (the planner's join order) in a whole
+process, and alone in the benchmark's process (the 1M benchmark's baseline before the floor was
+tightened). Two shapes:
 
 - ``--shape big`` (default): 200,000 claims, 1,000,000 forecasts, 50 analysts;
 - ``--shape many``: shaped like real public data: 18,000 claims, 60,000 forecasts, 2,000
@@ -195,9 +198,43 @@ def main() -> None:
                 str(Path(tmp) / "site"), "--force"]
         rows = interleaved(cases, args.runs, floor=floors[best])
         pages = sum(1 for _ in (Path(tmp) / "site").rglob("*.html")) if args.site else 0
+        issue = issue_baselines(str(db), cases["ledger report --format json"], floors,
+                                args.runs)
     print(f"\nmedian of {args.runs} interleaved rounds; ratio = median of the per-round ratios "
           f"to the floor ({best})" + (f"; the site has {pages} pages" if args.site else ""))
     table(rows)
+    print("\nagainst the issue's baselines: the per-person query as one writes it (the "
+          "planner's join order), interleaved, median of the per-round ratios:")
+    for name, (secs, ratio) in issue.items():
+        print(f"  {name:62} {secs:6.2f} s  report {ratio:5.2f}x")
+
+
+PLANNER = "join (planner's order)"
+
+
+def issue_baselines(db: str, report: list[str], floors: dict[str, list[str]],
+                    runs: int) -> dict[str, tuple[float, float]]:
+    """The baselines issue 15 names: a whole process that imports SQLAlchemy and runs the raw
+    per-person query (its many-analysts goal) and that query alone in this process (the 1M
+    benchmark's baseline as it stood), each beside a fresh run of the report."""
+    whole: list[float] = []
+    inproc: list[float] = []
+    rep: list[float] = []
+    for _ in range(runs):
+        whole.append(run(floors[PLANNER]).seconds)
+        t0 = time.perf_counter()
+        run_plan(db, PLANNER)
+        inproc.append(time.perf_counter() - t0)
+        rep.append(run(report).seconds)
+    def ratio(base: list[float]) -> float:
+        return statistics.median(r / b for r, b in zip(rep, base, strict=True))
+
+    return {
+        "whole process (import sqlalchemy, then the query)": (statistics.median(whole),
+                                                               ratio(whole)),
+        "the query alone, in process (the 1M benchmark's baseline)": (statistics.median(inproc),
+                                                                       ratio(inproc)),
+    }
 
 
 if __name__ == "__main__":
