@@ -296,7 +296,8 @@ def _set_range(group: dict[str, Any], ranges: dict[str, Range]) -> dict[str, Any
 def _fetch(conn: Any, win: query.Window, by: str | None, *, compare: bool) -> Fetched:
     return (
         query.weighted_rows(conn, win, by),
-        gather(query.pair_rows(conn, win, by), compare=compare),
+        gather(query.pair_rows(conn, win, by), compare=compare,
+               name=query.namer(conn, by)),
         counts.status_counts(conn, win, by),
     )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from ledger.core import scoring as sc
@@ -32,37 +32,40 @@ class Pairs:
         return dict(zip(claims, scores, strict=True))
 
 
-def gather(rows: Iterable[Any], *, compare: bool) -> Pairs:
-    """``rows`` are (group, analyst_id, claim_id, brier_sum, weight), ordered by claim when
-    ``compare`` (analysts are compared claim by claim). A million rows pass through here:
-    the loops keep their lookups few."""
+def gather(rows: Iterable[Any], *, compare: bool,
+           name: Callable[[Any], Any] = lambda key: key) -> Pairs:
+    """``rows`` are (group key, analyst_id, claim_id, brier_sum, weight), ordered by claim when
+    ``compare`` (analysts are compared claim by claim); ``name`` turns a group key into the
+    group's name, once a group (analysts come as ids). A million rows pass through here: the
+    loops keep their lookups few."""
     out = Pairs()
     keep = out.all.append
-    by_group = out.by_group
-    shared: dict[str, _Shared] = {}
+    by_key: dict[Any, array[float]] = {}
+    shared: dict[Any, _Shared] = {}
     claim: Any = None
-    here: dict[str, float] = {}
+    here: dict[Any, float] = {}
     on_claim = 0
-    for group, _analyst, claim_id, brier_sum, weight in rows:
+    for key, _analyst, claim_id, brier_sum, weight in rows:
         if compare and claim_id != claim:
             _share(claim, on_claim, here, shared)
             claim, here, on_claim = claim_id, {}, 0
         on_claim += 1
         if weight > 0:
-            key = str(group)
             v = brier_sum / weight
             keep(v)
-            scores = by_group.get(key)
+            scores = by_key.get(key)
             if scores is None:
-                scores = by_group[key] = array("d")
+                scores = by_key[key] = array("d")
             scores.append(v)
             if compare:
                 here[key] = v
     if compare:
         _share(claim, on_claim, here, shared)
-    out.shared = {g: (st.claims, st.scores) for g, st in shared.items()}
+    out.by_group = {str(name(k)): scores for k, scores in by_key.items()}
+    out.shared = {str(name(k)): (st.claims, st.scores) for k, st in shared.items()}
     # summed exactly: the same scores give the same digits whatever the claims' ids
-    out.relative = {g: math.fsum(st.relative) / len(st.relative) for g, st in shared.items()}
+    out.relative = {str(name(k)): math.fsum(st.relative) / len(st.relative)
+                    for k, st in shared.items()}
     return out
 
 
@@ -74,8 +77,8 @@ class _Shared(NamedTuple):
     scores: array[float]
 
 
-def _share(claim: Any, on_claim: int, here: dict[str, float],
-           shared: dict[str, _Shared]) -> None:
+def _share(claim: Any, on_claim: int, here: dict[Any, float],
+           shared: dict[Any, _Shared]) -> None:
     """A claim several analysts were paired with: each scorer's score and its distance from
     the median."""
     if on_claim < 2 or not here:

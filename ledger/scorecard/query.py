@@ -294,19 +294,16 @@ def _by_content(r: WeightedRow) -> tuple[Any, ...]:
 
 def pair_rows(conn: Connection, win: Window, by: str | None) -> Iterator[PairRow]:
     """Every scored pair in a group, ordered by claim (a pair split over phrases has weight
-    < 1 in each), streamed: a report holds them as ``pairs.Pairs`` arrays."""
+    < 1 in each), streamed: a report holds them as ``pairs.Pairs`` arrays. Analysts come as
+    ids (``namer`` names them)."""
     key, join, gb = group_key(by, "s")
     if by == "phrase":
-        yield from run(conn, f"""
+        return iter(run(conn, f"""
 SELECT {key} AS g, s.analyst_id, s.claim_id, SUM({WEIGHT} * (s.p - s.y) * (s.p - s.y)),
        SUM({WEIGHT})
-FROM {SEG} s WHERE {WEIGHT} > 0 GROUP BY {gb}s.analyst_id, s.claim_id""", win)
-        return
-    name = namer(conn, by)
-    sql = (f"SELECT {key} AS g, s.analyst_id, s.claim_id, s.b, s.w FROM {PAIRS} s {join} "
-           "ORDER BY s.claim_id")
-    for g, a, c, b, w in _streamed(conn, sql):
-        yield (name(g), a, c, b, w)
+FROM {SEG} s WHERE {WEIGHT} > 0 GROUP BY {gb}s.analyst_id, s.claim_id""", win))
+    return _streamed(conn, f"SELECT {key} AS g, s.analyst_id, s.claim_id, s.b, s.w "
+                           f"FROM {PAIRS} s {join} ORDER BY s.claim_id")
 
 
 def _streamed(conn: Connection, sql: str) -> Iterator[tuple[Any, ...]]:
