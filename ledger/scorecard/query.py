@@ -12,6 +12,7 @@ comparisons. Only what had been recorded by the as-of instant is read.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -274,10 +275,15 @@ def weighted_rows(conn: Connection, win: Window, by: str | None) -> list[Weighte
     name = namer(conn, by)
     cols = "s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase"
     acc: dict[tuple[Any, ...], list[float]] = {}
-    for g, *rest, w in _streamed(conn, f"""
-SELECT {key} AS g, {cols}, SUM({WEIGHT}) FROM {SEG} s {join}
-WHERE {WEIGHT} > 0 AND s.multi = 0 GROUP BY {gb}{cols}"""):
-        acc[(name(g), *rest)] = [w]
+    singles = f"FROM {SEG} s {join} WHERE {WEIGHT} > 0 AND s.multi = 0"
+    if conn.dialect.name == "sqlite":  # it groups by sorting: counting in a dict is faster
+        for (g, *rest), n in Counter(_streamed(conn, f"SELECT {key} AS g, {cols} {singles}")
+                                     ).items():
+            acc[(name(g), *rest)] = [float(n)]
+    else:
+        for g, *rest, w in _streamed(conn, f"SELECT {key} AS g, {cols}, SUM({WEIGHT}) "
+                                           f"{singles} GROUP BY {gb}{cols}"):
+            acc[(name(g), *rest)] = [w]
     for g, *rest, w in _streamed(conn, f"""
 SELECT {key} AS g, {cols}, {WEIGHT} FROM {SEG} s {join} WHERE {WEIGHT} > 0 AND s.multi = 1"""):
         acc.setdefault((name(g), *rest), []).append(w)
