@@ -196,6 +196,21 @@ def test_decomposition_adds_up_exactly(case):
 
 @given(cases)
 @settings(max_examples=200, deadline=None)
+def test_forecasts_binned_once_give_the_table_and_decomposition_binned_apart(case):
+    """A scorecard bins a group once for its calibration table and its decomposition: the
+    same numbers, to the last digit, as each binning on its own, and each bin's forecasts
+    are the ones ``bin_index`` puts there."""
+    p, y, w = case
+    for weights in (None, w):
+        bins = sc.binned(p, y, weights)
+        assert bins.k_of == [sc.bin_index(a, sc.edges()) for a in p]
+        assert sc.calibration_table(p, y, weights, bins=bins) == sc.calibration_table(
+            p, y, weights)
+        assert sc.murphy(p, y, weights, bins=bins) == sc.murphy(p, y, weights)
+
+
+@given(cases)
+@settings(max_examples=200, deadline=None)
 def test_brier_and_log_loss_match_sklearn(case):
     p, y, w = case
     assert sc.mean_brier(p, y) == pytest.approx(brier_score_loss(y, p, pos_label=1), abs=1e-12)

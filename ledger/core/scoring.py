@@ -117,20 +117,48 @@ class Bin(NamedTuple):
     ci95: tuple[float, float] | None
 
 
-def calibration_table(
-    p: Sequence[float], y: Sequence[int], w: Weights = None, n_bins: int = 10
-) -> list[Bin]:
-    """Count (weight), mean forecast, observed frequency and Wilson 95% interval per bin."""
+class Binned(NamedTuple):
+    """Forecasts sorted into bins, and each bin's sums: where the calibration table and the
+    Murphy decomposition both start (a scorecard bins each group once for the two)."""
+
+    edges: list[float]
+    weights: list[float]
+    k_of: list[int]  # each forecast's bin
+    n: list[float]  # per bin: weight, weighted forecasts, weighted outcomes
+    fp: list[float]
+    oy: list[float]
+    seen: list[int]  # the bins in the order their first forecast came
+
+
+def binned(p: Sequence[float], y: Sequence[int], w: Weights = None,
+           bin_edges: Sequence[float] | None = None) -> Binned:
+    """Bin the forecasts (``bin_index``'s bins; ten of width 0.1 by default)."""
     ws = _w(p, w)
-    e = edges(n_bins)
-    n = [0.0] * n_bins
-    fp = [0.0] * n_bins
-    oy = [0.0] * n_bins
-    for a, b, x in zip(p, y, ws, strict=False):
-        k = bin_index(a, e)
+    e = list(bin_edges) if bin_edges is not None else edges(10)
+    last = len(e) - 1
+    k_of = [bisect_left(e, a, 1, last) - 1 for a in p]  # bin_index, inlined
+    n = [0.0] * last
+    fp = [0.0] * last
+    oy = [0.0] * last
+    hit = [False] * last
+    seen = []
+    for a, b, x, k in zip(p, y, ws, k_of, strict=False):
+        if not hit[k]:
+            hit[k] = True
+            seen.append(k)
         n[k] += x
         fp[k] += x * a
         oy[k] += x * b
+    return Binned(e, ws, k_of, n, fp, oy, seen)
+
+
+def calibration_table(
+    p: Sequence[float], y: Sequence[int], w: Weights = None, n_bins: int = 10,
+    *, bins: Binned | None = None
+) -> list[Bin]:
+    """Count (weight), mean forecast, observed frequency and Wilson 95% interval per bin
+    (``bins``: the forecasts binned already)."""
+    e, _, _, n, fp, oy, _ = bins or binned(p, y, w, edges(n_bins))
     return [
         Bin(
             e[k],
@@ -140,7 +168,7 @@ def calibration_table(
             oy[k] / n[k] if n[k] else None,
             wilson(oy[k], n[k]) if n[k] else None,
         )
-        for k in range(n_bins)
+        for k in range(len(n))
     ]
 
 
@@ -169,24 +197,19 @@ def murphy(
     y: Sequence[int],
     w: Weights = None,
     bin_edges: Sequence[float] | None = None,
+    *,
+    bins: Binned | None = None,
 ) -> Murphy:
-    """Murphy (1973) with Stephenson, Coelho & Jolliffe's (2008) within-bin terms."""
-    ws = _w(p, w)
-    e = list(bin_edges) if bin_edges is not None else edges(10)
-    k_of = [bin_index(a, e) for a in p]
+    """Murphy (1973) with Stephenson, Coelho & Jolliffe's (2008) within-bin terms
+    (``bins``: the forecasts binned already)."""
+    _, ws, k_of, nk, fk, ok, seen = bins or binned(p, y, w, bin_edges)
     big_n = sum(ws)
     obar = sum(x * b for b, x in zip(y, ws, strict=False)) / big_n
-    nk: dict[int, float] = {}
-    fk: dict[int, float] = {}
-    ok: dict[int, float] = {}
-    for a, b, x, k in zip(p, y, ws, k_of, strict=False):
-        nk[k] = nk.get(k, 0.0) + x
-        fk[k] = fk.get(k, 0.0) + x * a
-        ok[k] = ok.get(k, 0.0) + x * b
-    fbar = {k: fk[k] / nk[k] for k in nk if nk[k] > 0}
-    obk = {k: ok[k] / nk[k] for k in nk if nk[k] > 0}
-    rel = sum(nk[k] * (fbar[k] - obk[k]) ** 2 for k in fbar) / big_n
-    res = sum(nk[k] * (obk[k] - obar) ** 2 for k in fbar) / big_n
+    used = [k for k in seen if nk[k] > 0]
+    fbar = [fk[k] / nk[k] if nk[k] > 0 else 0.0 for k in range(len(nk))]
+    obk = [ok[k] / nk[k] if nk[k] > 0 else 0.0 for k in range(len(nk))]
+    rel = sum(nk[k] * (fbar[k] - obk[k]) ** 2 for k in used) / big_n
+    res = sum(nk[k] * (obk[k] - obar) ** 2 for k in used) / big_n
     wbv = sum(x * (a - fbar[k]) ** 2 for a, x, k in zip(p, ws, k_of, strict=False) if x > 0) / big_n
     wbc = (
         2.0

@@ -92,7 +92,8 @@ def group_stats(
         return out
     bs = sc.mean_brier(p, y, w)
     ci = sc.mean_ci95(pairs)
-    m = sc.murphy(p, y, w)
+    binned = sc.binned(p, y, w)
+    m = sc.murphy(p, y, w, bins=binned)
     out.update(
         {
             "brier": _num(bs),
@@ -119,7 +120,7 @@ def group_stats(
                     "observed": _num(b.observed),
                     "ci95": [_num(b.ci95[0]), _num(b.ci95[1])] if b.ci95 else None,
                 } if b.n else dict(EMPTY_BINS[k])  # most of a small group's bins are empty
-                for k, b in enumerate(sc.calibration_table(p, y, w))
+                for k, b in enumerate(sc.calibration_table(p, y, w, bins=binned))
             ],
         }
     )
