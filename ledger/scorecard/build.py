@@ -295,11 +295,11 @@ def _set_range(group: dict[str, Any], ranges: dict[str, Range]) -> dict[str, Any
 
 
 def _fetch(conn: Any, win: query.Window, by: str | None, *, compare: bool) -> Fetched:
+    name = query.namer(conn, by)  # the analysts' names read once for the three
     return (
-        query.weighted_rows(conn, win, by),
-        gather(query.pair_rows(conn, win, by), compare=compare,
-               name=query.namer(conn, by)),
-        counts.status_counts(conn, win, by),
+        query.weighted_rows(conn, win, by, name),
+        gather(query.pair_rows(conn, win, by), compare=compare, name=name),
+        counts.status_counts(conn, win, by, name),
     )
 
 

@@ -17,6 +17,7 @@ from ledger.scorecard.query import (
     group_by,
     group_key,
     named,
+    namer,
     run,
 )
 
@@ -48,11 +49,12 @@ WHERE c.id IN (SELECT claim_id FROM {CONTESTED}) ORDER BY c.id, rr.position""", 
     if not readings:
         return {}, [], {}
     key, join, gb = group_key(by, "s")
-    fixed = {g: (float(sb or 0.0), float(w or 0.0)) for g, w, sb in named(conn, run(conn, f"""
+    name = namer(conn, by)
+    fixed = {g: (float(sb or 0.0), float(w or 0.0)) for g, w, sb in named(run(conn, f"""
 SELECT {key} AS g, SUM({WEIGHT}), SUM({WEIGHT} * (s.p - s.y) * (s.p - s.y))
-FROM {SEG} s {join} WHERE {WEIGHT} > 0 AND s.ct = 0 {group_by(gb)}""", win), by)}
-    rows = [ContestedRow(*r) for r in named(conn, run(conn, f"""
+FROM {SEG} s {join} WHERE {WEIGHT} > 0 AND s.ct = 0 {group_by(gb)}""", win), name)}
+    rows = [ContestedRow(*r) for r in named(run(conn, f"""
 SELECT {key} AS g, s.claim_id, SUM({WEIGHT}), SUM({WEIGHT} * s.p * s.p), SUM({WEIGHT} * s.p)
 FROM {CONTESTED} s {join}
-WHERE {WEIGHT} > 0 GROUP BY {gb}s.claim_id""", win), by)]
+WHERE {WEIGHT} > 0 GROUP BY {gb}s.claim_id""", win), name)]
     return fixed, rows, readings

@@ -5,6 +5,7 @@ Run inside ``query.segments`` (it reads the pair and back-filled tables)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from sqlalchemy import text
@@ -34,7 +35,8 @@ class CountRow(NamedTuple):
     mapped: int
 
 
-def status_counts(conn: Connection, win: Window, by: str | None) -> list[CountRow]:
+def status_counts(conn: Connection, win: Window, by: str | None,
+                  name: Callable[[Any], Any]) -> list[CountRow]:
     """(group, status, count, of which mapped) over (analyst, claim) pairs: an analyst is in a
     claim's
     pair if they authored it or forecast it (by the as-of instant). Resolutions count in the
@@ -111,7 +113,7 @@ GROUP BY {gb}s.status""", win):
 SELECT {bkey} AS g, COUNT(*) AS n FROM {BACKFILLED} b {bjoin}
 {group_by(bgb)}""", win) if n]
     conn.execute(text(f"DROP TABLE IF EXISTS {STATUS}"))
-    rows = named(conn, rows, by)
+    rows = named(rows, name)
     if by != "phrase":
         # split true/false pairs into scored and unscored from the pair table (no lookups)
         pkey, pjoin, pgb = group_key(by, "s")
@@ -119,14 +121,13 @@ SELECT {bkey} AS g, COUNT(*) AS n FROM {BACKFILLED} b {bjoin}
         scored = {
             g: (int(n), int(m or 0))
             for g, n, m in named(
-                conn,
                 run(
                     conn,
                     f"SELECT {pkey} AS g, COUNT(*), SUM(s.mapped) "
                     f"FROM {PAIRS} s {pjoin} {pgroup}",
                     win,
                 ),
-                by,
+                name,
             )
         }
         split = []

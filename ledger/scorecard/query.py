@@ -94,11 +94,10 @@ def _same(key: Any) -> Any:
     return key
 
 
-def named(conn: Connection, rows: list[tuple], by: str | None) -> list[tuple]:
-    """Replace analyst ids in the first column with names."""
-    if by != "author":
+def named(rows: list[tuple], name: Callable[[Any], Any]) -> list[tuple]:
+    """Replace the group keys in the first column with names (``namer``'s)."""
+    if name is _same:
         return rows
-    name = namer(conn, by)
     return [(name(r[0]), *r[1:]) for r in rows]
 
 
@@ -262,7 +261,8 @@ def group_key(by: str | None, alias: str) -> tuple[str, str, str]:
     raise ValueError(by)
 
 
-def weighted_rows(conn: Connection, win: Window, by: str | None) -> list[WeightedRow]:
+def weighted_rows(conn: Connection, win: Window, by: str | None,
+                  name: Callable[[Any], Any]) -> list[WeightedRow]:
     """Each group's distinct forecasts with their weights summed (the window is in the
     segment table already), in an order set by what they hold.
 
@@ -272,7 +272,6 @@ def weighted_rows(conn: Connection, win: Window, by: str | None) -> list[Weighte
     with several are summed exactly (``math.fsum``) here.
     """
     key, join, gb = group_key(by, "s")
-    name = namer(conn, by)
     cols = "s.p, s.y, s.mapped, s.band_lo, s.band_hi, s.phrase"
     acc: dict[tuple[Any, ...], list[float]] = {}
     singles = f"FROM {SEG} s {join} WHERE {WEIGHT} > 0 AND s.multi = 0"
