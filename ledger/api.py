@@ -252,16 +252,19 @@ class Ledger:
 
         return reminders.set_email(self.store, self.actor, name, email)
 
-    def remind(self, *, until: date, dry_run: bool = False) -> list[Any]:
+    def remind(self, *, until: date, dry_run: bool = False,
+               report: Callable[[Any], None] | None = None) -> list[Any]:
         """Send each analyst with an address their claims due by ``until`` and overdue, once a
-        day at most; the messages sent (or, in a dry run, that would be)."""
+        day at most, each on its own; the messages (each with its ``error`` when it could not
+        be sent; in a dry run, those that would be sent). ``report`` hears each outcome."""
         from ledger.ops import reminders
 
         messages = reminders.plan(self.store, until=until, today=self.today())
         if dry_run or not messages:
             return messages
         return reminders.send(self.store, self.actor, messages,
-                              reminders.SmtpSettings.from_env(), today=self.today())
+                              reminders.SmtpSettings.from_env(), today=self.today(),
+                              report=report)
 
     def retract(self, forecast: str, *, note: str | None = None) -> Done:
         """Retract forecast ``KEY#N`` (``Done.detail``: ``correction`` or ``withdrawal``)."""
@@ -392,6 +395,37 @@ class Ledger:
 
         with self.store.read() as conn:
             return head(conn)
+
+    def set_team_setting(self, key: str, value: str | None, *,
+                         note: str | None = None) -> Done:
+        """A setting for everyone on this ledger (``config set --team``); None removes it."""
+        from ledger.ops import settings
+
+        return settings.set_team_setting(self.store, self.actor, key, value, note=note)
+
+    def team_settings(self) -> dict[str, str]:
+        """The team settings this ledger holds now (removed ones left out)."""
+        from ledger.store.settings import team_settings
+
+        with self.store.read() as conn:
+            return {k: v for k, v in team_settings(conn).items() if v}
+
+    def copy(self, dest: Store, *, carry: dict[str, str] | None = None) -> dict[str, int]:
+        """Copy the whole ledger into the new, empty ``dest``; ``carry`` (team settings from
+        ``ledger.toml``) is recorded in the copy as one audited change, in the same
+        transaction."""
+        from ledger.ops import settings
+        from ledger.store import admin
+
+        values = dict(carry or {})
+        for key, value in values.items():
+            settings.check(key, value)
+
+        def then(conn: Any) -> None:
+            if values:
+                settings.record(conn, self.actor, values, note="carried from ledger.toml")
+
+        return admin.copy_ledger(self.store, dest, then=then)
 
     def backup(self, dest: Path) -> Path:
         from ledger.store import admin

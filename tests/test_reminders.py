@@ -137,3 +137,88 @@ def test_the_json_validates_against_its_documented_schemas(team):
     for row in team.json("analyst"):
         check(row, s["analyst-row"])
     check(team.json("remind", "--dry-run"), s["remind"])
+
+
+class Refusing(Inbox):
+    """A server that answers 550 for some recipients, as a real one does for an unknown
+    mailbox."""
+
+    def __init__(self, refused: set[str]) -> None:
+        super().__init__()
+        self.refused = refused
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: Any) -> str:
+        if address in self.refused:
+            return "550 5.1.1 no such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+@pytest.fixture
+def picky(monkeypatch) -> Iterator[Refusing]:
+    inbox = Refusing({"alice@example.org"})
+    port = _free_port()
+    server = aiosmtpd.Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    monkeypatch.setenv("LEDGER_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("LEDGER_SMTP_PORT", str(port))
+    monkeypatch.setenv("LEDGER_SMTP_FROM", "ledger@example.org")
+    try:
+        yield inbox
+    finally:
+        server.stop()
+
+
+def test_one_refused_address_never_stops_the_others(team, picky):
+    """The server refused alice (first in line): nobody after her got anything, every day
+    (issue 26 #3). Each recipient is sent to on its own; the failure is named and the exit
+    code says so; the next run tries her again and does not repeat bob's."""
+    res = team.run("remind")
+    assert res.exit_code == 1 and "Traceback" not in res.stderr
+    assert "not sent to alice" in res.stderr and "550" in res.stderr
+    assert "sent 1 message(s); 1 could not be sent" in res.stderr
+    assert len(picky.to("bob@example.org")) == 1 and not picky.to("alice@example.org")
+    again = team.run("remind", "--format", "json")
+    assert again.exit_code == 1
+    import json
+
+    got = {m["analyst"]: m for m in json.loads(again.stdout)["messages"]}
+    assert set(got) == {"alice"} and got["alice"]["sent"] is False
+    assert "550" in got["alice"]["error"]
+    assert len(picky.to("bob@example.org")) == 1  # once a day, still
+    picky.refused.clear()
+    team.ok("remind")
+    assert len(picky.to("alice@example.org")) == 1
+    team.ok("db", "check")
+
+
+def test_an_address_that_would_add_a_header_is_refused_on_every_path(team, smtp, tmp_path):
+    import json
+
+    before = team.snapshot()
+    bad = "mal@x.org\r\nBcc: y@example.org"
+    res = team.run("analyst", "alice", "--email", bad)
+    assert res.exit_code == 2 and "not an e-mail address" in one_line_error(res)
+    jsonl = tmp_path / "mal.jsonl"
+    jsonl.write_text(json.dumps({"type": "analyst", "name": "mal", "affiliation": None,
+                                 "created_at": "2025-01-01T00:00:00.000000+00:00",
+                                 "email": bad}) + "\n")
+    res = team.run("import", str(jsonl))
+    assert res.exit_code == 1 and "not an e-mail address" in one_line_error(res)
+    assert team.snapshot() == before
+
+
+def test_a_bad_address_stored_behind_the_tools_back_fails_alone(team, smtp):
+    """An address written by another program (or an older version) is not sent to; the
+    others still are."""
+    from helpers import sql
+
+    team.ok("forecast", "soon", "0.3", "--by", "mal", "--on", "2025-02-02")
+    sql(team.target, "UPDATE analyst SET email = :e WHERE name = 'mal'",
+        e="mal@x.org\r\nBcc: y@example.org")
+    res = team.run("remind")
+    assert res.exit_code == 1 and "not sent to mal" in res.stderr
+    assert "not an e-mail address" in res.stderr
+    assert len(smtp.to("alice@example.org")) == 1 and len(smtp.to("bob@example.org")) == 1
+    assert all("y@example.org" not in rcpts for rcpts, _ in smtp.messages)

@@ -198,15 +198,16 @@ def root(
     config.load(None, team=False)  # the user's file may name the ledger
     if not given and config.env("LEDGER_DB"):
         db, given = str(config.env("LEDGER_DB")), True
-    config.load(db)  # ... and the team's file sits beside it
     state = AppState(
         db=db,
-        actor=_actor(as_ if as_ is not None else config.env("LEDGER_USER")),
+        actor=_actor(as_ if as_ is not None else config.env("LEDGER_USER")),  # personal
         wait=wait,
         db_given=given,
         pager=not no_pager,
         clock=config.today,
     )
+    # ... the team's settings are in the ledger, and in the file beside it
+    config.load(db, ledger=state.team_settings, where=f"the ledger ({db})")
     ctx.obj = state
     ctx.call_on_close(state.close)
 

@@ -10,23 +10,13 @@ import typer
 from ledger.cli import options as o
 from ledger.cli.render import done, emit_json
 
-app = typer.Typer(help="Show and change settings: your file, and the team's ledger.toml.",
-                  no_args_is_help=True)
+app = typer.Typer(help="Show and change settings: your own file, and the team's (kept in the "
+                  "ledger).", no_args_is_help=True)
 
 Team = Annotated[bool, typer.Option(
-    "--team", help="The team's ledger.toml beside the ledger file (default: your own file).")]
-
-
-def _file(ctx: typer.Context, team: bool) -> object:
-    from ledger import config
-
-    if not team:
-        return config.user_file()
-    path = config.team_file(ctx.find_root().obj.db)
-    if path is None:
-        raise typer.BadParameter("a PostgreSQL ledger has no team file beside it; use your own "
-                                 "file or the environment", param_hint="--team")
-    return path
+    "--team", help="For everyone on this ledger: kept in the ledger itself, audited, on both "
+    "backends (default: your own file). Not for personal settings (db, user, pager, "
+    "smtp.user, smtp.password).")]
 
 
 @app.command("path")
@@ -35,8 +25,9 @@ def path(ctx: typer.Context) -> None:
     from ledger import config
 
     typer.echo(f"user: {config.user_file()}")
+    typer.echo(f"team: {ctx.find_root().obj.db} (the ledger itself: `config set --team`)")
     team = config.team_file(ctx.find_root().obj.db)
-    typer.echo(f"team: {team if team else '(none: the ledger is on a server)'}")
+    typer.echo(f"team file: {team if team else '(none: the ledger is on a server)'}")
 
 
 @app.command("get")
@@ -78,18 +69,16 @@ def set_(
         metavar="[VALUE]", show_default=False, help="Omit it to remove the setting.")] = None,
     team: Team = False,
 ) -> None:
-    """Set a setting in your file (or, with --team, in ledger.toml); no VALUE removes it."""
-    from pathlib import Path
-
+    """Set a setting in your file (or, with --team, in the ledger for everyone); no VALUE
+    removes it."""
     from ledger import config
 
-    target = Path(str(_file(ctx, team)))
-    if team and key in config.PERSONAL:
-        raise typer.BadParameter(f"{key} is personal: set it in your own file", param_hint="KEY")
-    if key == "timezone" and value:
-        from ledger.core.zones import zone_of
-
-        zone_of(value)
+    if team:
+        lg = ctx.find_root().obj.ledger()
+        lg.set_team_setting(key, value)
+        done(f"{key} {'= ' + value if value else 'removed'} for everyone on {lg.store.location}")
+        return
+    target = config.user_file()
     config.write(target, key, value)
     done(f"{key} {'= ' + value if value is not None else 'removed'} in {target}")
 

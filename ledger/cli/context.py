@@ -24,6 +24,7 @@ class AppState:
     pager: bool = True  # long text output goes through a pager on a terminal
     clock: Callable[[], date] = date.today
     _open: list[Store] = field(default_factory=list)
+    _main: Store | None = None
 
     def today(self) -> date:
         return self.clock()
@@ -43,12 +44,35 @@ class AppState:
         from ledger import lifetime
         from ledger.store.engine import Store
 
+        if target is None and not create and self._main is not None:
+            return self._main
         store = Store(target or self.db, create=create, wait=self.wait)
         self._open.append(store)
+        if target is None and not create:
+            self._main = store
         lifetime.started()  # what the command needs is loaded: collect as usual from here
         return store
+
+    def team_settings(self) -> dict[str, str]:
+        """The team settings the ledger at --db holds; none when it is not (yet) a ledger
+        this tool can read: the command itself then says what is wrong."""
+        import os
+
+        if "://" not in self.db and not os.path.isfile(os.path.expanduser(self.db)):
+            return {}
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from ledger.errors import LedgerError
+        from ledger.store.settings import team_settings
+
+        try:
+            with self.store().read() as conn:
+                return team_settings(conn)
+        except (LedgerError, SQLAlchemyError):
+            return {}
 
     def close(self) -> None:
         for store in self._open:
             store.dispose()
         self._open.clear()
+        self._main = None

@@ -153,13 +153,25 @@ def copy(
         ),
     ],
 ) -> None:
-    """Copy the whole ledger (rows, ids, audit chain) into a new, empty ledger."""
-    from ledger.store import admin
+    """Copy the whole ledger (rows, ids, audit chain, the team's settings) into a new, empty
+    ledger. Settings in ledger.toml beside the file are recorded in the copy, except a file
+    path (named on stderr)."""
+    from ledger import config
+    from ledger.core.settings import FILE_ONLY
 
-    src = ctx.obj.ledger().store
+    lg = ctx.obj.ledger()
+    held = lg.team_settings()
+    toml = config.team_values(ctx.obj.db)
+    carry = {k: v for k, v in toml.items() if k not in FILE_ONLY and k not in held}
     dst = ctx.obj.store(dest, create=True)
-    counts = admin.copy_ledger(src, dst)
-    done(f"copied {sum(counts.values())} rows from {src.location} to {dst.location}")
+    counts = lg.copy(dst, carry=carry)
+    done(f"copied {sum(counts.values())} rows from {lg.store.location} to {dst.location}")
+    if carry:
+        done(f"team settings from {config.team_file(ctx.obj.db)} now kept in the copy: "
+             f"{', '.join(sorted(carry))}")
+    for k in sorted(set(toml) & set(FILE_ONLY)):
+        typer.echo(f"warning: {k} = {toml[k]} stays in ledger.toml: it {FILE_ONLY[k]}; "
+                   "the copy does not hold it", err=True)
 
 
 @app.command()

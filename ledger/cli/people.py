@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -50,24 +50,38 @@ def remind(
 ) -> None:
     """E-mail each analyst with an address the claims they must resolve soon or are overdue.
 
-    Sends at most once a day per claim and analyst (safe in cron). SMTP settings come from
-    LEDGER_SMTP_HOST, LEDGER_SMTP_PORT, LEDGER_SMTP_FROM, LEDGER_SMTP_STARTTLS, LEDGER_SMTP_USER
-    and LEDGER_SMTP_PASSWORD."""
+    Sends at most once a day per claim and analyst (safe in cron), to each analyst on their
+    own: one refused address never stops the others. Exit 0 when every message went out, 1
+    when any could not be sent (each named on stderr; the others were sent and logged, and
+    the next run tries the failed ones again). SMTP settings come from LEDGER_SMTP_HOST,
+    LEDGER_SMTP_PORT, LEDGER_SMTP_FROM, LEDGER_SMTP_STARTTLS, LEDGER_SMTP_USER and
+    LEDGER_SMTP_PASSWORD."""
     from ledger.core.dates import parse_window
 
     lg = ctx.obj.ledger()
     until = within or parse_window("7d", today=lg.today())
-    messages = lg.remind(until=until, dry_run=dry_run)
+
+    def heard(m: Any) -> None:
+        if m.error:
+            typer.echo(f"not sent to {m.analyst} <{m.email!r}>: {m.error}", err=True)
+
+    messages = lg.remind(until=until, dry_run=dry_run, report=heard if fmt != "json" else None)
     rows = [{"analyst": m.analyst, "email": m.email, "claims": [c["key"] for c in m.claims],
-             "subject": m.subject()} for m in messages]
+             "subject": m.subject(), "sent": bool(getattr(m, "sent", False)),
+             "error": m.error} for m in messages]
+    failed = [r for r in rows if r["error"]]
     if fmt == "json":
         emit_json({"dry_run": dry_run, "until": until, "messages": rows})
-        return
-    verb = "would send" if dry_run else "sent"
-    for r in rows:
-        typer.echo(f"{verb} to {r['analyst']} <{r['email']}>: {', '.join(r['claims'])}")
-    done(f"{verb} {len(rows)} message(s)" + ("" if rows else ": nothing due that was not "
-                                                             "already sent today"))
+    else:
+        verb = "would send" if dry_run else "sent"
+        for r in rows:
+            if not r["error"]:
+                typer.echo(f"{verb} to {r['analyst']} <{r['email']}>: {', '.join(r['claims'])}")
+        tail = f"; {len(failed)} could not be sent (see above)" if failed else ""
+        done(f"{verb} {len(rows) - len(failed)} message(s){tail}"
+             + ("" if rows else ": nothing due that was not already sent today"))
+    if failed:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

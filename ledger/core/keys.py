@@ -33,6 +33,23 @@ def check_chars(value: str, what: str, limit: int = TEXT_LIMIT) -> str:
     return value
 
 
+#: One rule for an e-mail address on every path (the CLI, imports, seeds, settings): a single
+#: ``local@domain.tld`` with no spaces, control characters, angle brackets or separators, so an
+#: address can never carry a second header or a second recipient into a message.
+_EMAIL = re.compile(r"[^@\s<>(),;:\"\[\]\\]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
+
+
+def check_email(text: str, *, limit: int = EMAIL_LIMIT, what: str = "") -> str:
+    """An address as it may be stored and sent to; ``what`` names the field in the message."""
+    value = text.strip()
+    bad = (len(value) > limit or not value.isprintable() or not value.isascii()
+           or not _EMAIL.fullmatch(value))
+    if bad:
+        where = f"{what}: " if what else ""
+        raise UsageError(f"{where}{text[:80]!r} is not an e-mail address (name@example.org)")
+    return value
+
+
 def check_key(key: str, what: str = "key") -> str:
     key = key.strip()
     if not KEY_RE.fullmatch(key) or key.isdigit():

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from ledger.core import hindsight, rules
+from ledger.core import hindsight, rules, settings
 from ledger.core.keys import (
     EMAIL_LIMIT,
     GIVEN_LIMIT,
@@ -25,6 +25,7 @@ from ledger.core.keys import (
     TAG_LIMIT,
     TEXT_LIMIT,
     check_chars,
+    check_email,
     check_key,
 )
 from ledger.errors import LedgerError, RuleViolation, UsageError
@@ -64,9 +65,17 @@ def _number(v: Any) -> float:
     return float(v)
 
 
+#: The largest whole number a column holds on every backend (PostgreSQL's INTEGER).
+WHOLE_MAX = 2**31 - 1
+
+
 def _whole(v: Any) -> int:
+    """A whole number every backend stores (a version of 10**20 is refused here, not by the
+    database's driver)."""
     if isinstance(v, bool) or not isinstance(v, int):
         raise TypeError
+    if not -WHOLE_MAX <= v <= WHOLE_MAX:
+        raise ValueError
     return v
 
 
@@ -111,7 +120,7 @@ TEXT_OPT = Kind(_text_or_empty, "string", optional=True)
 DAY = Kind(date.fromisoformat, "date")
 INSTANT = Kind(_instant, "datetime")
 NUMBER = Kind(_number, "float")
-WHOLE = Kind(_whole, "int")
+WHOLE = Kind(_whole, f"whole number up to {WHOLE_MAX}")
 FLAG = Kind(_flag, "bool")
 NAMES = Kind(_names, "list of strings")
 BAND = Kind(_band, "band", optional=True)
@@ -336,10 +345,23 @@ def check_rules(r: Record, today: date) -> None:
     elif t == "alias":
         _key(r["key"])
         _key(r["claim"])
+    elif t == "analyst":
+        if r["email"]:
+            try:
+                check_email(r["email"], what="email")
+            except UsageError as exc:
+                raise RuleViolation(str(exc), "email") from None
+    elif t == "setting" and r["name"].startswith(settings.PREFIX):
+        key = r["name"][len(settings.PREFIX):]
+        try:
+            settings.check_ledger_key(key, "setting")
+            settings.check_value(key, r["value"])
+        except UsageError as exc:
+            raise RuleViolation(str(exc), "name") from None
     elif t == "setting":
         if r["name"] != hindsight.GRACE_SETTING:
             raise RuleViolation(f"unknown setting {r['name']!r} (known: "
-                                f"{hindsight.GRACE_SETTING})", "name")
+                                f"{hindsight.GRACE_SETTING}, {settings.PREFIX}KEY)", "name")
         if not re.fullmatch(r"[0-9]{1,3}", r["value"]):
             raise RuleViolation(f"{r['name']} must be a whole number of days", "value")
         hindsight.check_grace(int(r["value"]))

@@ -5,20 +5,22 @@ A claim is an analyst's when they made it or hold a standing (unretracted) forec
 was sent is logged in the ledger (``reminder``: one row per analyst, claim and day), so running
 it twice on one day sends nothing new: safe in cron. Each analyst's message is sent, then
 logged in its own transaction, so a failure half-way never makes the next run repeat what
-already went out. SMTP settings come from the environment (``SmtpSettings.from_env``); the
-password is never stored in the ledger.
+already went out. Each recipient is sent to on its own: a refused address, an address that is
+not one, or a dropped connection fails that message alone, never the ones after it. SMTP
+settings come from the environment (``SmtpSettings.from_env``); the password is never stored
+in the ledger, and is only sent to a server you named yourself.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 
-from ledger.core.keys import EMAIL_LIMIT
+from ledger.core.keys import check_email
 from ledger.errors import LedgerError, UsageError
 from ledger.ops.changes import Done
 from ledger.ops.lookup import analyst_id, analyst_ids
@@ -27,15 +29,9 @@ from ledger.store.audit import Journal, clock
 from ledger.store.engine import Store
 from ledger.store.tables import ANALYST, CLAIM, FORECAST, REMINDER, insert_id
 
-_EMAIL = re.compile(r"[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+")
-
-
-def check_email(text: str) -> str:
-    value = text.strip()
-    if len(value) > EMAIL_LIMIT or not _EMAIL.fullmatch(value):
-        raise UsageError(f"{text!r} is not an e-mail address (name@example.org)")
-    return value
-
+if TYPE_CHECKING:
+    import smtplib
+    from email.message import EmailMessage
 
 def set_email(store: Store, actor: str, name: str, email: str | None) -> Done:
     """Give an analyst an e-mail address (None removes it); an audited change."""
@@ -80,6 +76,7 @@ class SmtpSettings:
     @classmethod
     def from_env(cls) -> SmtpSettings:
         from ledger.config import env as setting
+        from ledger.config import from_team
 
         def get(name: str) -> str:
             return setting(name) or ""
@@ -96,8 +93,16 @@ class SmtpSettings:
             raise UsageError("LEDGER_SMTP_PORT must be a port number") from None
         if not 0 < port < 65536:
             raise UsageError("LEDGER_SMTP_PORT must be a port number")
-        return cls(host.strip(), port, check_email(sender), starttls,
-                   get("LEDGER_SMTP_USER") or None, get("LEDGER_SMTP_PASSWORD") or None)
+        user, password = get("LEDGER_SMTP_USER") or None, get("LEDGER_SMTP_PASSWORD") or None
+        if user or password:
+            chosen = [k for k in ("LEDGER_SMTP_HOST", "LEDGER_SMTP_PORT", "LEDGER_SMTP_STARTTLS")
+                      if from_team(k)]
+            if chosen:
+                raise UsageError(f"your SMTP credentials go only to a server you name yourself: "
+                                 f"{', '.join(chosen)} comes from the team's settings; set it in "
+                                 "your own file or the environment")
+        return cls(host.strip(), port, check_email(sender, what="LEDGER_SMTP_FROM"), starttls,
+                   user, password)
 
 
 @dataclass
@@ -105,6 +110,8 @@ class Message:
     analyst: str
     email: str
     claims: list[dict[str, Any]]
+    error: str | None = None  # why it was not sent (after ``send``)
+    sent: bool = False
 
     def subject(self) -> str:
         overdue = sum(1 for c in self.claims if c["status"] == "overdue")
@@ -154,30 +161,115 @@ def plan(store: Store, *, until: date, today: date) -> list[Message]:
 
 
 def send(store: Store, actor: str, messages: list[Message], settings: SmtpSettings, *,
-         today: date) -> list[Message]:
-    """Send each message, then log it; returns those sent."""
+         today: date, report: Callable[[Message], None] | None = None) -> list[Message]:
+    """Send each message on its own, then log it; a message that fails keeps its ``error``
+    and the next one is still tried (over a new connection when the last one broke). Returns
+    every message; ``report`` hears each outcome as it happens."""
     import smtplib
+
+    smtp: smtplib.SMTP | None = None
+    try:
+        for m in messages:
+            try:
+                check_email(m.email)
+            except UsageError:
+                m.error = "the stored address is not an e-mail address; fix it with `ledger " \
+                          "analyst NAME --email`"
+                if report is not None:
+                    report(m)
+                continue
+            if smtp is None:
+                smtp = _connect(settings, sent=sum(1 for x in messages if x.sent))
+            try:
+                smtp.send_message(_email(settings, m, today))
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError,
+                    smtplib.SMTPSenderRefused, smtplib.SMTPNotSupportedError) as exc:
+                m.error = _why(exc)
+                smtp = _reset(smtp)
+            except (smtplib.SMTPException, OSError, UnicodeError) as exc:
+                m.error = f"{settings.host}:{settings.port}: {_why(exc)}"
+                _close(smtp)
+                smtp = None  # the connection may be gone: the next message opens a new one
+            else:
+                _log(store, actor, m, today)
+                m.sent = True
+            if report is not None:
+                report(m)
+    finally:
+        _close(smtp)
+    return messages
+
+
+def _connect(settings: SmtpSettings, *, sent: int) -> smtplib.SMTP:
+    """A session with the server, or one refusal: a server nobody can reach fails every
+    recipient alike, so the run stops there (what was sent stays logged)."""
+    import smtplib
+
+    smtp: smtplib.SMTP | None = None
+    try:
+        smtp = smtplib.SMTP(settings.host, settings.port, timeout=30)
+        if settings.starttls:
+            smtp.starttls()
+        if settings.user:
+            smtp.login(settings.user, settings.password or "")
+    except (smtplib.SMTPException, OSError, UnicodeError) as exc:
+        _close(smtp)
+        done = f"; {sent} sent before it failed" if sent else ""
+        raise LedgerError(f"cannot send reminders through {settings.host}:{settings.port}: "
+                          f"{_why(exc)}{done}") from None
+    return smtp
+
+
+def _email(settings: SmtpSettings, m: Message, today: date) -> EmailMessage:
     from email.message import EmailMessage
 
-    sent: list[Message] = []
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = settings.sender, m.email, m.subject()
+    msg.set_content(m.body(today))
+    return msg
+
+
+def _why(exc: Exception) -> str:
+    """An SMTP refusal in one line: the server's code and words, never a dict's repr."""
+    import smtplib
+
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(exc.recipients.values()), (0, b""))
+        return f"refused by the server ({code} {_text(text)})"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"refused by the server ({exc.smtp_code} {_text(exc.smtp_error)})"
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return first
+
+
+def _text(raw: bytes | str) -> str:
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    return " ".join(text.split())[:200]
+
+
+def _reset(smtp: smtplib.SMTP | None) -> smtplib.SMTP | None:
+    """After a refused message the session goes on: forget that message's envelope."""
+    import smtplib
+
+    if smtp is None:
+        return None
     try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=30) as smtp:
-            if settings.starttls:
-                smtp.starttls()
-            if settings.user:
-                smtp.login(settings.user, settings.password or "")
-            for m in messages:
-                msg = EmailMessage()
-                msg["From"], msg["To"], msg["Subject"] = settings.sender, m.email, m.subject()
-                msg.set_content(m.body(today))
-                smtp.send_message(msg)
-                _log(store, actor, m, today)
-                sent.append(m)
-    except (smtplib.SMTPException, OSError) as exc:
-        done = f"; {len(sent)} sent before it failed" if sent else ""
-        raise LedgerError(f"cannot send reminders through {settings.host}:{settings.port}: "
-                          f"{exc}{done}") from None
-    return sent
+        smtp.rset()
+        return smtp
+    except (smtplib.SMTPException, OSError):
+        _close(smtp)
+        return None
+
+
+def _close(smtp: smtplib.SMTP | None) -> None:
+    import smtplib
+
+    if smtp is None:
+        return
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
 
 
 def _log(store: Store, actor: str, m: Message, today: date) -> None:

@@ -208,8 +208,10 @@ def copy_into_new_sqlite(src: Store, path: Path) -> None:
         dst.dispose()
 
 
-def copy_ledger(src: Store, dst: Store) -> dict[str, int]:
-    """Copy every row of SRC into a new ledger at DST, in one snapshot and one transaction."""
+def copy_ledger(src: Store, dst: Store,
+                then: Callable[[Connection], None] | None = None) -> dict[str, int]:
+    """Copy every row of SRC into a new ledger at DST, in one snapshot and one transaction
+    (``then`` adds to the copy inside that transaction)."""
     with src.read() as sconn:
         ensure_current(sconn, src.location)
     refuse_non_empty(dst, "copy")
@@ -229,6 +231,8 @@ def copy_ledger(src: Store, dst: Store) -> dict[str, int]:
                     counts[table.name] += len(batch)
             if not dst.is_sqlite:
                 reset_sequences(dconn)
+            if then is not None:
+                then(dconn)
 
         with sconn.begin():  # schema and rows in one transaction: all or nothing
             migrate_to(dst, "head", then=rows_into)

@@ -25,3 +25,14 @@ def grace_days(conn: Connection, as_of: datetime | None = None) -> int:
     """The grace period for typing delays in force at ``as_of`` (now by default)."""
     value = setting(conn, GRACE_SETTING, as_of)
     return DEFAULT_GRACE_DAYS if value is None else int(value)
+
+
+def team_settings(conn: Connection) -> dict[str, str]:
+    """The team settings the ledger holds now (``config set --team``), by key; an empty value
+    means the team removed it."""
+    from ledger.core.settings import PREFIX
+
+    q = (select(SETTING.c.name, SETTING.c.value)
+         .where(SETTING.c.name.startswith(PREFIX, autoescape=True))
+         .order_by(SETTING.c.recorded_at, SETTING.c.id))
+    return {str(name)[len(PREFIX):]: str(value) for name, value in conn.execute(q)}
