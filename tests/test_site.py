@@ -5,6 +5,8 @@ and keys no filesystem or browser can be tricked by; and the folder written whol
 
 from __future__ import annotations
 
+import hashlib
+import html
 import json
 import os
 import re
@@ -14,6 +16,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpers import Ledger, one_line_error
 
@@ -125,7 +129,12 @@ def test_seed_site_has_every_page_linked_and_carries_its_provenance(ledger, tmp_
     for r in shown["resolution"]["readings"]:
         assert r["note"] in story.text
     assert shown["criteria"] in story.text
-    assert (out / ".ledger-site").read_text().splitlines() == sorted(pages)
+    head, *lines = (out / ".ledger-site").read_text().splitlines()
+    assert head == "# ledger site manifest 2"
+    assert [ln.split("  ", 1)[1] for ln in lines] == sorted(pages)
+    for ln in lines:  # each file with the digest of what was written
+        digest, name = ln.split("  ", 1)
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
 
 
 def worked(lg: Ledger) -> Ledger:
@@ -287,7 +296,9 @@ def test_the_site_folder_is_written_whole_and_never_over_what_it_did_not_write(l
     assert (empty / "index.html").read_text() != before
     assert (empty / "README.txt").read_text() == "the team's own note"
     # a page the earlier site made and this one does not is removed; nothing else is
-    (empty / ".ledger-site").write_text((empty / ".ledger-site").read_text() + "claims/gone.html\n")
+    old = hashlib.sha256(b"old page").hexdigest()
+    (empty / ".ledger-site").write_text((empty / ".ledger-site").read_text()
+                                        + f"{old}  claims/gone.html\n")
     (empty / "claims" / "gone.html").write_text("old page")
     ledger.ok("report", "--format", "site", "--out", str(empty), "--force")
     assert not (empty / "claims" / "gone.html").exists()
@@ -332,3 +343,108 @@ def test_no_page_is_left_half_written_when_the_disk_refuses(ledger, tmp_path):
     one_line_error(res)
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def _manifest_lines(site) -> str:
+    return (site / ".ledger-site").read_text()
+
+
+@pytest.mark.parametrize("line", [
+    "{victim}",                                   # an absolute name, as the review found
+    "{digest}  {victim}",                         # ... with the victim's own digest
+    "{digest}  ../victim.txt",
+    "{digest}  claims/../../victim.txt",
+    "{digest}  ./../victim.txt",
+    "{digest}  claims/link/victim.txt",           # through a link to the folder above
+    "{wrong}  claims/notes.html",                 # inside, but not what ledger wrote
+    "claims/notes.html",                          # an older manifest's line: no digest
+    "{digest}  //{victim}",
+])
+def test_a_crafted_manifest_never_removes_what_ledger_did_not_write(ledger, tmp_path, line):
+    """``--force`` removed any file an old manifest named, an absolute one included (issue 26
+    #2): only a regular file inside the site folder whose content is still what ledger wrote
+    there is removed."""
+    worked(ledger)
+    site = tmp_path / "site"
+    ledger.ok("report", "--format", "site", "--out", str(site))
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (site / "claims" / "notes.html").write_text("a member's own page")
+    (site / "claims" / "link").symlink_to(tmp_path) if "link" in line else None
+    digest = hashlib.sha256(b"keep me").hexdigest()
+    text = line.format(victim=victim, digest=digest, wrong=digest)
+    (site / ".ledger-site").write_text(_manifest_lines(site) + text + "\n")
+    res = ledger.run("report", "--format", "site", "--out", str(site), "--force")
+    if "link" in line:  # a link inside the site folder: refused before anything moves
+        assert res.exit_code == 1 and "symbolic link" in one_line_error(res)
+    else:
+        assert res.exit_code == 0, res.stderr
+    assert victim.read_text() == "keep me"
+    assert (site / "claims" / "notes.html").read_text() == "a member's own page"
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe\x00bad", b"# ledger site manifest 2\n\xc3(",
+                                     b"x" * 10])
+def test_a_manifest_that_is_not_ledgers_is_one_line(ledger, tmp_path, content):
+    worked(ledger)
+    site = tmp_path / "site"
+    ledger.ok("report", "--format", "site", "--out", str(site))
+    (site / ".ledger-site").write_bytes(content)
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    res = ledger.run("report", "--format", "site", "--out", str(site), "--force")
+    if content.startswith(b"x"):  # text, but no digests: nothing of it is removed
+        assert res.exit_code == 0
+        assert set(before) <= {p.relative_to(site) for p in site.rglob("*")}
+    else:
+        assert res.exit_code == 1 and "not a manifest ledger wrote" in one_line_error(res)
+        assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
+
+
+def test_a_site_into_the_current_folder(ledger, tmp_path, monkeypatch):
+    """``--out .`` was an internal error (a folder with no name)."""
+    worked(ledger)
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    ledger.ok("report", "--format", "site", "--out", ".")
+    assert (here / "index.html").is_file() and (here / ".ledger-site").is_file()
+    assert Path.cwd() == here and here.is_dir()
+    ledger.ok("report", "--format", "site", "--out", ".", "--force")
+    (here / "mine.txt").write_text("x")
+    monkeypatch.chdir(tmp_path)
+    res = ledger.run("report", "--format", "site", "--out", "here/.", "--force")
+    assert res.exit_code == 0 and (here / "mine.txt").read_text() == "x"
+    res = ledger.run("report", "--format", "site", "--out", "/")
+    assert res.exit_code == 1 and "root" in one_line_error(res)
+
+
+def test_crafted_analyst_names_get_pages_of_their_own(ledger, tmp_path):
+    """``Bob``, ``bob`` and ``Bob 81b637d8`` (sha256("bob")[:8]) got one page name and the
+    site failed with "File exists" (issue 26 #5)."""
+    crafted = ["Bob", "bob", "Bob 81b637d8", "bob-cd9fb1e1", "con", "CON", "日本",
+               "bob 81b637d8fcd2c6da"]
+    for i, name in enumerate(n for n in crafted if n.strip()):
+        ledger.ok("add", f"Call {i}", "--key", f"c{i}", "--author", name, "--made",
+                  "2015-01-01", "--due", "2099-01-01")
+    site = tmp_path / "site"
+    ledger.ok("report", "--format", "site", "--out", str(site))
+    from ledger.scorecard.pages import analyst_files
+
+    names = [n for n in crafted if n.strip()]
+    files = analyst_files([*names, "tester"])
+    assert len(set(files.values())) == len(names) + 1
+    assert files == analyst_files(["tester", *reversed(names)])  # same names, same pages
+    for name in names:
+        page = (site / "analysts" / files[name]).read_text()
+        assert html.escape(name) in page
+
+
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=30))
+def test_analyst_page_names_are_unique_for_any_names(names):
+    from ledger.scorecard.pages import RESERVED, analyst_files
+
+    files = analyst_files(names)
+    assert set(files) == set(names)
+    assert len(set(files.values())) == len(files)
+    assert all(f[:-5] not in RESERVED and f.endswith(".html") for f in files.values())
+    assert files == analyst_files(sorted(names, reverse=True))

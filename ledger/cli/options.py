@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, TypeVar
 
 import typer
@@ -123,8 +122,9 @@ IfVersion = Annotated[
 ]
 Note = Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="Why.")]
 Force = Annotated[bool, typer.Option("--force", help="Replace the --out file if it exists.")]
+#: A string, not a Path: Click's path type drops a trailing '/', which means "a folder" here.
 Out = Annotated[
-    Optional[Path],
+    Optional[str],
     typer.Option(
         "--out",
         metavar="PATH",

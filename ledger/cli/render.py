@@ -7,6 +7,7 @@ file (``--out``). Data goes to stdout only; what a command did goes to stderr.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -210,10 +211,14 @@ def done(what: str) -> None:
     typer.echo(what, err=True)
 
 
-def resolve_out(out: Path, default_name: str) -> Path:
+def resolve_out(given: str | Path, default_name: str) -> Path:
     """``--out``: a file, or a folder (existing, or named with a trailing '/') for a file with
     the default name. Only a folder-shaped path has missing folders created."""
-    if str(out).endswith(("/", os.sep)) or out.is_dir():
+    text = str(given)
+    if not text:
+        raise LedgerError("--out needs a file or folder name")
+    out = Path(text).expanduser()
+    if text.endswith(("/", os.sep)) or out.is_dir():
         if out.exists() and not out.is_dir():
             raise LedgerError(f"{out} is not a folder")
         out.mkdir(parents=True, exist_ok=True)
@@ -262,6 +267,68 @@ def write_output(path: Path, write: Callable[[IO[str]], Any], *, force: bool = F
 
 
 SITE_MANIFEST = ".ledger-site"  # in a folder ledger wrote: the files it wrote, one a line
+#: The manifest's first line; each line after it is ``SHA256  NAME`` of a file ledger wrote.
+MANIFEST_HEAD = "# ledger site manifest 2"
+MANIFEST_LIMIT = 16 * 1024 * 1024
+_MANIFEST_LINE = re.compile(r"([0-9a-f]{64})  ([A-Za-z0-9~._/-]{1,400})")
+
+
+def _manifest(names: dict[str, str]) -> str:
+    return MANIFEST_HEAD + "\n" + "".join(f"{names[n]}  {n}\n" for n in sorted(names))
+
+
+def _earlier_site(folder: Path) -> dict[str, str]:
+    """What an earlier run wrote into ``folder``, by name, with each file's sha256: read as
+    untrusted input (the folder is shared). Lines that are not a relative name ledger could
+    have written, with its digest, are ignored: those files are never removed."""
+    manifest = folder / SITE_MANIFEST
+    try:
+        with open(manifest, "rb") as fh:
+            raw = fh.read(MANIFEST_LIMIT + 1)
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else \
+            (exc.strerror or str(exc))
+        raise LedgerError(f"{manifest} is not a manifest ledger wrote ({why}); choose a new "
+                          "or empty folder") from None
+    if len(raw) > MANIFEST_LIMIT:
+        raise LedgerError(f"{manifest} is larger than any manifest ledger writes; choose a new "
+                          "or empty folder")
+    lines = text.splitlines()
+    if not lines or lines[0] != MANIFEST_HEAD:
+        return {}  # an older manifest names files without their digests: keep them all
+    out: dict[str, str] = {}
+    for line in lines[1:]:
+        m = _MANIFEST_LINE.fullmatch(line)
+        if m is None:
+            continue
+        name = m.group(2)
+        parts = name.split("/")
+        if any(p in ("", ".", "..") for p in parts):
+            continue
+        out[name] = m.group(1)
+    return out
+
+
+def _remove_stale(folder: Path, earlier: dict[str, str], made: set[str]) -> None:
+    """Remove the earlier site's pages no longer made: only a regular file inside the folder
+    whose content is still what ledger wrote there."""
+    import hashlib
+
+    root = folder.resolve()
+    for name, digest in earlier.items():
+        if name in made or name == SITE_MANIFEST:
+            continue
+        stale = folder / name
+        try:
+            if stale.is_symlink() or not stale.is_file():
+                continue
+            stale.resolve().relative_to(root)
+            if hashlib.sha256(stale.read_bytes()).hexdigest() != digest:
+                continue  # changed since: someone else's now
+            stale.unlink()
+        except (ValueError, OSError):
+            continue
 
 
 def _refuse_links_inside(folder: Path) -> None:
@@ -277,11 +344,16 @@ def write_folder(path: Path, files: Iterable[tuple[str, str]], *, force: bool = 
     before (its manifest says which files) and ``force`` is given: then each file is replaced
     in turn, and the earlier site's pages that are no longer made are removed; nothing else in
     the folder is touched. Returns how many files were written."""
+    import hashlib
+
+    path = Path(os.path.abspath(path))  # '.', 'site/.': a folder always has a name here
     if path.is_symlink():
         raise LedgerError(f"{path} is a symbolic link; not writing through it")
     if path.exists() and not path.is_dir():
         raise LedgerError(f"{path} exists and is not a folder")
-    old: list[str] | None = None
+    if path.parent == path:
+        raise LedgerError(f"{path} is the root of the filesystem; choose a folder for the site")
+    old: dict[str, str] | None = None
     if path.is_dir() and any(path.iterdir()):
         manifest = path / SITE_MANIFEST
         if not manifest.is_file() or manifest.is_symlink():
@@ -289,40 +361,35 @@ def write_folder(path: Path, files: Iterable[tuple[str, str]], *, force: bool = 
                               "choose a new or empty folder")
         if not force:
             raise LedgerError(f"{path} already holds a site; add --force to replace it")
-        old = manifest.read_text(encoding="utf-8").splitlines()
+        old = _earlier_site(path)
         _refuse_links_inside(path)
     if not path.parent.is_dir():
         raise LedgerError(f"folder {path.parent} does not exist")
     tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
     tmp.mkdir()
     try:
-        names: list[str] = []
+        names: dict[str, str] = {}
         for rel, text in files:
             parts = Path(rel).parts
             if Path(rel).is_absolute() or ".." in parts or not parts:
                 raise ValueError(f"not a relative file name: {rel!r}")  # a bug, not input
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "x", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-            names.append(Path(rel).as_posix())
-        (tmp / SITE_MANIFEST).write_text("".join(f"{n}\n" for n in sorted(names)),
-                                         encoding="utf-8")
-        if old is None:
+            data = text.encode("utf-8")
+            with open(target, "xb") as fh:
+                fh.write(data)
+            names[Path(rel).as_posix()] = hashlib.sha256(data).hexdigest()
+        (tmp / SITE_MANIFEST).write_text(_manifest(names), encoding="utf-8")
+        if old is None and path != Path.cwd():
             if path.is_dir():
                 path.rmdir()  # empty: fails (and nothing is lost) if a file appeared meanwhile
             os.rename(tmp, path)
             return len(names)
-        for n in [*names, SITE_MANIFEST]:
+        for n in [*names, SITE_MANIFEST]:  # the manifest last: it vouches for the rest
             dest = path / n
             dest.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp / n, dest)
-        made = set(names)
-        for n in old:
-            stale = path / n
-            if n and n not in made and ".." not in Path(n).parts and stale.is_file() \
-                    and not stale.is_symlink():
-                stale.unlink()
+        _remove_stale(path, old or {}, set(names))
         return len(names)
     finally:
         if tmp.exists():

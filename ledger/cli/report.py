@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import nullcontext
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
@@ -82,7 +84,7 @@ def report(
     with progress_bar("scoring") or nullcontext() as bar:
         if fmt == "site":
             assert out is not None
-            n = write_folder(out, lg.report_pages(site=True, as_of=day, period=per,
+            n = write_folder(Path(out), lg.report_pages(site=True, as_of=day, period=per,
                                                   every=step, progress=bar), force=force)
         elif fmt == "html":
             text = lg.report_pages(as_of=day, period=per, every=step, progress=bar)
@@ -91,7 +93,8 @@ def report(
                                     every=step, progress=bar), fmt)
     if fmt == "site":
         assert out is not None
-        done(f"wrote {n} pages to {out}/ (open {out / 'index.html'})")
+        site = Path(os.path.abspath(out))
+        done(f"wrote {n} pages to {site}/ (open {site / 'index.html'})")
         return
     if out is None:
         sys.stdout.write(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
@@ -138,16 +139,29 @@ def claim_file(key: str) -> str:
 
 
 def analyst_files(names: Iterable[str]) -> dict[str, str]:
-    """A file name per analyst: the name's ASCII letters and digits, lowercased and joined by
-    '-'; a short hash of the name is added when that is empty, reserved, or already taken."""
-    out: dict[str, str] = {}
-    taken: set[str] = set()
-    for name in sorted(set(names)):
-        folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-        slug = "-".join(re.findall(r"[a-z0-9]+", folded.lower()))[:60].strip("-")
-        if not slug or slug in taken or slug in RESERVED:
-            digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
-            slug = f"{slug}-{digest}" if slug else f"analyst-{digest}"
+    """A file name per analyst, unique by construction and the same for the same names: the
+    name's ASCII letters and digits, lowercased and joined by '-'; where that is empty,
+    reserved or shared, a hash of the name is added, longer until no name already taken (by
+    anyone, a crafted name like ``Bob 81b637d8`` included) holds it."""
+    unique = sorted(set(names))
+    slugs = {name: _slug(name) for name in unique}
+    shared = Counter(slugs.values())
+    taken = {s for s, n in shared.items() if n == 1 and s and s not in RESERVED}
+    out = {name: slugs[name] + ".html" for name in unique if slugs[name] in taken}
+    for name in unique:
+        if name in out:
+            continue
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()
+        base = slugs[name] or "analyst"
+        slug, n = f"{base}-{digest[:8]}", 8
+        while slug in taken:
+            n += 8
+            slug = f"{base}-{digest[:n]}" if n <= 64 else f"{base}-{digest}-{n // 8 - 8}"
         taken.add(slug)
         out[name] = slug + ".html"
     return out
+
+
+def _slug(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", folded.lower()))[:60].strip("-")
