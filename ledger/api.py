@@ -22,6 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from ledger.administration import Administration
 from ledger.core.probability import Probability, parse_probability
 from ledger.ops import changes, outcomes, queries
 from ledger.ops.changes import Done
@@ -37,7 +38,7 @@ def _probability(p: Probability | float | str | None) -> Probability | None:
     return parse_probability(str(p))
 
 
-class Ledger:
+class Ledger(Administration):
     """A ledger at a SQLite path or PostgreSQL URL, acted on by ``actor``."""
 
     def __init__(
@@ -365,7 +366,8 @@ class Ledger:
         from ledger.importers import Options
         from ledger.ops import imports
 
-        opts = Options(actor=self.actor, who=who or {}, zone=zone_of(zone), strict=strict,
+        opts = Options(actor=self.actor, who=who or {}, zone=zone_of(zone),
+                       zone_given=zone is not None and bool(zone.strip()), strict=strict,
                        multiple_choice=multiple_choice, mapping=mapping or {},
                        today=self.today())
         return imports.run(self.store, self.actor, imports.Request(paths, fmt, opts, dry_run),
@@ -378,56 +380,3 @@ class Ledger:
         return seeds.load(
             self.store, self.actor, files or seeds.packaged_seeds(), today=self.today()
         )
-
-    def set_grace(self, days: int, *, note: str | None = None) -> Done:
-        """The grace period for typing delays (see ``ledger.core.hindsight``)."""
-        return outcomes.set_grace(self.store, self.actor, days, note=note)
-
-    def grace(self) -> int:
-        from ledger.store.settings import grace_days
-
-        with self.store.read() as conn:
-            return grace_days(conn)
-
-    def anchor(self) -> Any:
-        """The chain head now: publish it to prove later that the history before it held."""
-        from ledger.store.audit import head
-
-        with self.store.read() as conn:
-            return head(conn)
-
-    def set_team_setting(self, key: str, value: str | None, *,
-                         note: str | None = None) -> Done:
-        """A setting for everyone on this ledger (``config set --team``); None removes it."""
-        from ledger.ops import settings
-
-        return settings.set_team_setting(self.store, self.actor, key, value, note=note)
-
-    def team_settings(self) -> dict[str, str]:
-        """The team settings this ledger holds now (removed ones left out)."""
-        from ledger.store.settings import team_settings
-
-        with self.store.read() as conn:
-            return {k: v for k, v in team_settings(conn).items() if v}
-
-    def copy(self, dest: Store, *, carry: dict[str, str] | None = None) -> dict[str, int]:
-        """Copy the whole ledger into the new, empty ``dest``; ``carry`` (team settings from
-        ``ledger.toml``) is recorded in the copy as one audited change, in the same
-        transaction."""
-        from ledger.ops import settings
-        from ledger.store import admin
-
-        values = dict(carry or {})
-        for key, value in values.items():
-            settings.check(key, value)
-
-        def then(conn: Any) -> None:
-            if values:
-                settings.record(conn, self.actor, values, note="carried from ledger.toml")
-
-        return admin.copy_ledger(self.store, dest, then=then)
-
-    def backup(self, dest: Path) -> Path:
-        from ledger.store import admin
-
-        return admin.backup(self.store, dest)

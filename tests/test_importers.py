@@ -334,3 +334,163 @@ def test_hostile_predictionbook_values_are_rejected_rows(ledger, tmp_path, mutat
 def test_a_device_is_refused_before_anything_reads_it(ledger, args):
     res = ledger.run("import", *args)
     assert res.exit_code == 1 and "not a regular file" in one_line_error(res)
+
+
+# -- zips as untrusted input ------------------------------------------------------------------
+
+def _bomb(path: Path, member: str, size: int, head: bytes = b"") -> Path:
+    """A zip whose ``member`` inflates to ``size`` bytes of one repeated line (about 1000:1)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf, zf.open(member, "w") as fh:
+        fh.write(head)
+        line = b"1,2,3,4,5,6,7,8,9,10\n" * 50_000
+        left = size - len(head)
+        while left > 0:
+            fh.write(line[:left])
+            left -= len(line)
+    return path
+
+
+def _peak_mb(args: list[str]) -> tuple[int, str, float]:
+    """Run the installed CLI in a child process and read its peak memory from the kernel."""
+    import subprocess
+    import sys
+
+    from helpers import ledger_exe
+
+    code = ("import resource, subprocess, sys\n"
+            "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+            "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+            "sys.stdout.write(f'{p.returncode}\\n{peak}\\n' + p.stderr)\n")
+    out = subprocess.run([sys.executable, "-c", code, ledger_exe(), *args],
+                         capture_output=True, text=True, timeout=600).stdout
+    rc, peak, err = out.split("\n", 2)
+    return int(rc), err, float(peak)
+
+
+HEAD = (SAMPLES / "metaculus" / "question_data.csv").read_bytes()
+
+
+@pytest.mark.parametrize("member,size,needle", [
+    ("question_data.csv", 400 * 1024**2, "would inflate"),  # 400 MB from about 400 KB
+    ("forecast_data.csv", 1100 * 1024**2, "would inflate to"),  # past the archive's cap
+])
+def test_a_zip_bomb_is_refused_before_it_is_inflated(ledger, tmp_path, member, size, needle):
+    """A 382 KB Metaculus zip took 2.4 GB for 11 s (issue 26 #4)."""
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        if member != "question_data.csv":
+            zf.writestr("question_data.csv", HEAD)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf, zf.open(member, "w") as fh:
+        fh.write(HEAD if member == "question_data.csv" else b"")
+        line = b"1,2,3,4,5,6,7,8,9,10\n" * 50_000
+        left = size
+        while left > 0:
+            fh.write(line[:left])
+            left -= len(line)
+    assert path.stat().st_size < 3 * 1024**2
+    before = ledger.snapshot()
+    code, err, peak = _peak_mb(["--db", ledger.target, "import", str(path)])
+    assert code == 1 and needle in err and "limits:" in err, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert peak < 400, f"{peak} MB to refuse a {path.stat().st_size} byte zip"
+    assert ledger.snapshot() == before
+
+
+def test_a_member_that_inflates_a_thousand_times_is_refused(ledger, tmp_path):
+    path = _bomb(tmp_path / "dense.zip", "question_data.csv", 30 * 1024**2, HEAD)
+    res = ledger.run("import", str(path), "--from", "metaculus")
+    assert res.exit_code == 1 and "times" in one_line_error(res)
+    assert "limits:" in one_line_error(res)
+
+
+def test_a_zipped_frame_is_read_and_a_wrong_zip_says_what_it_holds(ledger, tmp_path):
+    """iqisa ships ``public.csv.zip``: it was refused as "not UTF-8 text", and any zip was
+    taken for a Metaculus download (issue 26 #9)."""
+    frame = SAMPLES / "iqisa-predictionbook.csv"
+    zipped = tmp_path / "public.csv.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(frame, "public.csv")
+    plain = Ledger(str(tmp_path / "plain.db"))
+    plain.ok("db", "init")
+    want = plain.json("import", str(frame), "--from", "iqisa-predictionbook")
+    got = ledger.json("import", str(zipped), "--from", "iqisa-predictionbook")
+    assert got["added"] == want["added"] and got["added"]["forecasts"] > 0
+    other = Ledger(str(tmp_path / "detected.db"))
+    other.ok("db", "init")
+    assert other.json("import", str(zipped))["added"] == want["added"]  # detected inside
+    res = ledger.run("import", str(zipped), "--from", "metaculus")
+    assert res.exit_code == 1
+    assert "holds public.csv: not a Metaculus download" in one_line_error(res)
+    two = tmp_path / "two.zip"
+    with zipfile.ZipFile(two, "w") as zf:
+        zf.writestr("a.csv", "x,y\n1,2\n")
+        zf.writestr("b.txt", "hello")
+        zf.writestr("c.csv", "x,y\n1,2\n")
+    for args in ([str(two)], [str(two), "--from", "iqisa"]):
+        res = ledger.run("import", *args)
+        assert res.exit_code == 1 and "holds a.csv, b.txt, c.csv" in one_line_error(res)
+
+
+def _iqisa_metaculus_frame(path: Path, stamps: list[str]) -> Path:
+    head = ("question_id,user_id,team_id,probability,answer_option,timestamp,outcome,open_time,"
+            "close_time,resolve_time,time_open,n_opts,options,q_status,q_type\n")
+    opts = '"(0) No, (1) Yes, (-1) Ambiguous, (None) Still open"'
+    rows = [f"{600 + i}.0,17.0,0.0,0.4,1,{stamp},1,{stamp[:10]} 00:00:00+00:00,"
+            f"2021-06-01 00:00:00+00:00,2021-06-02 00:00:00+00:00,152 days,2.0,{opts},"
+            f"resolved,0.0" for i, stamp in enumerate(stamps)]
+    path.write_text(head + "\n".join(rows) + "\n")
+    return path
+
+
+def test_the_iqisa_metaculus_frame_is_read_in_central_european_time(ledger, tmp_path):
+    """Its first forecasts land exactly one hour after opening in winter and two in summer:
+    its zone-less times are Central European local time."""
+    frame = _iqisa_metaculus_frame(tmp_path / "frame.csv",
+                                   ["2020-01-15 01:00:00", "2020-07-15 02:00:00"])
+    ledger.ok("import", str(frame), "--from", "iqisa-metaculus")
+    times = {f["claim"]: f["recorded_at"] for f in _forecasts(ledger)}
+    assert times == {"metaculus-legacy:600": "2020-01-15T00:00:00.000000+00:00",
+                     "metaculus-legacy:601": "2020-07-15T00:00:00.000000+00:00"}
+    utc = Ledger(str(tmp_path / "utc.db"))
+    utc.ok("db", "init")
+    utc.ok("import", str(frame), "--from", "iqisa-metaculus", "--tz", "UTC")
+    times = {f["claim"]: f["recorded_at"] for f in _forecasts(utc)}
+    assert times["metaculus-legacy:600"] == "2020-01-15T01:00:00.000000+00:00"
+
+
+def _forecasts(lg: Ledger) -> list[dict]:
+    return [json.loads(line) for line in lg.ok("export").stdout.splitlines()
+            if json.loads(line)["type"] == "forecast"]
+
+
+@pytest.mark.parametrize("made", ["0001-01-01T00:00+14:00", "9999-12-31T23:59-14:00"])
+def test_a_date_pushed_past_the_calendar_by_its_zone_is_a_rejected_row(ledger, tmp_path, made):
+    path = tmp_path / "sheet.csv"
+    path.write_text(f"statement,made_on,due_on,probability,by\nRain,{made},2030-01-01,0.3,ann\n"
+                    "Snow,2020-01-01,2030-01-01,0.2,ann\n")
+    got = ledger.json("import", str(path), "--from", "csv")
+    assert got["added"]["claims"] == 1 and any("out of range" in why or "made date" in why
+                                               for why in got["skipped"])
+    res = ledger.run("import", str(path), "--from", "csv", "--strict")
+    assert res.exit_code == 1 and "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("field,value", [("version", 10**20), ("version", -(10**12)),
+                                         ("revision", 2**31)])
+def test_a_number_too_large_for_any_backend_is_one_line(ledger, tmp_path, field, value):
+    """On PostgreSQL an import with ``version`` 10**20 was an internal error (integer out of
+    range)."""
+    ledger.ok("add", "A call", "--key", "c", "--due", "2030", "--made", "2020-01-01",
+              "--author", "ana")
+    ledger.ok("resolve", "c", "true", "--on", "2020-06-01", "--note", "seen")
+    lines = [json.loads(x) for x in ledger.ok("export").stdout.splitlines()]
+    for rec in lines:
+        if field in rec:
+            rec[field] = value
+    path = tmp_path / "big.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    other = Ledger(ledger.target)
+    before = other.snapshot()
+    res = other.run("import", str(path))
+    assert res.exit_code == 1 and "whole number up to" in one_line_error(res), res.stderr
+    assert other.snapshot() == before

@@ -69,8 +69,10 @@ def set_(
         metavar="[VALUE]", show_default=False, help="Omit it to remove the setting.")] = None,
     team: Team = False,
 ) -> None:
-    """Set a setting in your file (or, with --team, in the ledger for everyone); no VALUE
-    removes it."""
+    """Set one of your settings (with --team, the team's); no VALUE removes it.
+
+    Yours go to your own file; the team's are kept in the ledger itself for everyone who uses
+    it (an audited change, on SQLite and PostgreSQL alike)."""
     from ledger import config
 
     if team:

@@ -60,15 +60,12 @@ class AppState:
 
         if "://" not in self.db and not os.path.isfile(os.path.expanduser(self.db)):
             return {}
-        from sqlalchemy.exc import SQLAlchemyError
-
+        from ledger.administration import held_team_settings
         from ledger.errors import LedgerError
-        from ledger.store.settings import team_settings
 
         try:
-            with self.store().read() as conn:
-                return team_settings(conn)
-        except (LedgerError, SQLAlchemyError):
+            return held_team_settings(self.store())
+        except LedgerError:  # not a ledger file at all: the command says so
             return {}
 
     def close(self) -> None:

@@ -73,8 +73,9 @@ def import_(
     ] = None,
     tz: Annotated[Optional[str], typer.Option(
         "--tz", metavar="ZONE",
-        help="The zone of times written without one (Fatebook, GJP, spreadsheets); UTC by "
-             "default.")] = None,
+        help="The zone of times written without one (Fatebook, GJP, iqisa, spreadsheets); UTC "
+             "by default, but Central European time (Europe/Berlin) for the iqisa Metaculus "
+             "frame, whose times are in it.")] = None,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Refuse the whole file if any row is rejected (default: skip the row "
                          "and count it).")] = False,

@@ -18,9 +18,11 @@ from ledger.importers.reading import (
     csv_rows,
     decode,
     fingerprints,
+    listing,
     read_bytes,
     read_input,
     regular_file,
+    zip_members,
 )
 
 #: format -> what it reads (``ledger import --from``).
@@ -91,6 +93,31 @@ def _header_format(inp: Input) -> str | None:
     return None
 
 
+def _zip_format(path: Path) -> str:
+    """A Metaculus download, or a zip holding one CSV file in a known format (named from its
+    head alone: nothing is inflated past it)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zip_members(zf)
+            if "question_data.csv" in members:
+                return "metaculus"
+            csvs = [m for m in members if m.lower().endswith(".csv")]
+            if len(csvs) != 1:
+                raise FormatError(f"{path.name} holds {listing(members)}: neither a Metaculus "
+                                  "download nor one zipped CSV file; give --from")
+            with zf.open(csvs[0]) as fh:
+                head = fh.read(HEAD)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise FormatError(f"cannot read {path.name} as a zip: {exc}") from None
+    inp = decode(f"{path.name}:{csvs[0]}", head.rsplit(b"\n", 1)[0] if len(head) == HEAD
+                 else head, lenient=True)
+    fmt = _header_format(inp) if inp.text.strip() else None
+    if fmt is None:
+        raise FormatError(f"cannot tell the format of {inp.name}: give --from (one of "
+                          f"{', '.join(FORMATS)})")
+    return fmt
+
+
 def detect(paths: list[Path]) -> str:
     """The one format every file is in, or a refusal that says how to name it."""
     found: set[str] = set()
@@ -103,7 +130,7 @@ def detect(paths: list[Path]) -> str:
         if str(path) != "-":
             regular_file(path)  # a device or a pipe is refused before anything reads it
             if zipfile.is_zipfile(path):
-                found.add("metaculus")
+                found.add(_zip_format(path))
                 continue
         fmt = _ledger_head(path)
         if fmt is not None:

@@ -31,6 +31,7 @@ class Options:
     actor: str
     who: dict[str, str] = field(default_factory=dict)
     zone: tzinfo = UTC
+    zone_given: bool = False  # --tz was given: it beats a format's own default zone
     strict: bool = False
     multiple_choice: bool = True
     mapping: dict[str, str] = field(default_factory=dict)

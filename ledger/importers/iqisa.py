@@ -7,6 +7,11 @@ and titles come from a companion question file (``question_id``, ``q_title``) or
 placeholders, with a warning. Claim keys are the native imports' keys, so both routes meet on
 one claim. Values are taken as they are: iqisa's clamping of GJP's 0 and 1 to 0.005 and 0.995
 is not undone.
+
+Times are read as the loaders wrote them: the Metaculus frame's are Central European local
+time (its first forecasts land exactly one hour after the question opened in winter, two in
+summer), so that frame is read in ``Europe/Berlin`` unless ``--tz`` says otherwise; the others
+in UTC.
 """
 
 from __future__ import annotations
@@ -58,9 +63,18 @@ def _int(label: str, text: str) -> int:
         raise FormatError(f"{label}: {text[:20]!r} is not a number") from None
 
 
+#: The zone a loader's zone-less times are in, when ``--tz`` does not say.
+ZONES = {"metaculus": "Europe/Berlin"}
+
+
 def _when(label: str, text: str, batch: Batch) -> datetime:
+    zone = batch.opts.zone
+    if not batch.opts.zone_given and batch.tag in ZONES:
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(ZONES[batch.tag])
     try:
-        return instant(text, batch.opts.zone)
+        return instant(text, zone)
     except ValueError as exc:
         raise FormatError(f"{label}: {exc}") from None
 

@@ -19,16 +19,18 @@ from typing import Any
 from ledger.importers.batch import Batch
 from ledger.importers.reading import (
     FormatError,
+    Inflated,
     Input,
     Rows,
     blank,
     csv_rows,
     day_of,
-    decode,
     instant,
+    listing,
     read_input,
     regular_file,
-    zip_member,
+    zip_members,
+    zip_text,
 )
 
 OUTCOME = {"yes": "true", "no": "false", "ambiguous": "ambiguous", "annulled": "annulled"}
@@ -47,13 +49,18 @@ def inputs(path: Path) -> dict[str, Input]:
     regular_file(path)
     try:
         with zipfile.ZipFile(path) as zf:
+            members = zip_members(zf)
+            if names[0] not in members:
+                raise FormatError(f"{path.name} holds {listing(members)}: not a Metaculus "
+                                  f"download (no {names[0]}); give --from for what it is")
+            budget = Inflated(path)
             out = {}
             for n in names:
-                data = zip_member(path, zf, n)
-                if data is not None:
-                    out[n] = decode(f"{path.name}:{n}", data)
+                got = zip_text(path, zf, n, budget=budget)
+                if got is not None:
+                    out[n] = got
             return out
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
         raise FormatError(f"cannot read {path.name} as a Metaculus zip: {exc}") from None
 
 

@@ -83,10 +83,12 @@ def read_csv(batch: Batch, inp: Input) -> None:
             batch.reject(label, f"mean_confidence {mean[:20]!r} is not a whole number from 0 "
                                 "to 100")
             continue
+        at = _when(label, batch, row["created_at"], "created_at")
+        if at is None:
+            continue
         seen += 1
         who = row["creator_label"].strip() or f"predictionbook:{row['creator_id']}"
-        batch.forecast(label, key, by=who, p=int(mean) / 100,
-                       at=instant(row["created_at"]), given=MEAN_GIVEN)
+        batch.forecast(label, key, by=who, p=int(mean) / 100, at=at, given=MEAN_GIVEN)
     if seen:
         batch.warn(f"approximation: the PredictionBook CSV holds no one's own wagers; each of "
                    f"the {seen} forecasts is the floor of the mean of all wagers, "

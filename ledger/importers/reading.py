@@ -22,9 +22,14 @@ from pathlib import Path
 from ledger.core.hindsight import day_of  # noqa: F401 - the ledger's days are UTC days
 from ledger.errors import LedgerError
 
-#: The largest file (or zip member) an import reads: far beyond any export, and a bound on
-#: what a hostile zip can make the tool inflate.
+#: The largest file an import reads: far beyond any export.
 MAX_BYTES = 2 * 1024**3
+#: What the members of one zip may inflate to, together, and how much larger than their
+#: compressed bytes (past the first MiB): real exports compress 2 to 20 times; a zip bomb
+#: a thousand times.
+MAX_INFLATED = 1024**3
+MAX_RATIO = 100
+_RATIO_FROM = 1 << 20
 
 
 class FormatError(LedgerError):
@@ -123,8 +128,19 @@ def decode(name: str, data: bytes, *, lenient: bool = False) -> Input:
 
 
 def read_input(path: Path, *, lenient: bool = False) -> Input:
+    """A file as text; a zip holding one CSV file is that file (``public.csv.zip``)."""
     name = "<stdin>" if str(path) == "-" else path.name
+    if name != "<stdin>" and is_zip(path):
+        return zipped_csv(path, lenient=lenient)
     return decode(name, read_bytes(path), lenient=lenient)
+
+
+def is_zip(path: Path) -> bool:
+    regular_file(path)
+    try:
+        return zipfile.is_zipfile(path)
+    except OSError:
+        return False
 
 
 def fingerprints(paths: list[Path]) -> list[dict[str, str]]:
@@ -144,28 +160,132 @@ def fingerprints(paths: list[Path]) -> list[dict[str, str]]:
     return out
 
 
-def zip_member(path: Path, zf: zipfile.ZipFile, member: str) -> bytes | None:
-    """A member's bytes (None when absent), never more than MAX_BYTES inflated."""
+class Inflated:
+    """What the members of one zip read so far have inflated to: the archive-wide cap."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.total = path, 0
+
+    def refuse(self, member: str, why: str) -> FormatError:
+        return FormatError(f"{self.path.name}: {member} {why} (limits: {MAX_INFLATED:,} bytes "
+                           f"inflated in all, {MAX_RATIO}:1 compression); not an export")
+
+
+def zip_members(zf: zipfile.ZipFile) -> list[str]:
+    """The files in a zip, without folders and the resource forks macOS adds."""
+    return [i.filename for i in zf.infolist()
+            if not i.is_dir() and not i.filename.startswith("__MACOSX/")
+            and not i.filename.rsplit("/", 1)[-1].startswith("._")]
+
+
+def zip_text(path: Path, zf: zipfile.ZipFile, member: str, *,
+             budget: Inflated | None = None, lenient: bool = False) -> Input | None:
+    """A member as text (None when absent), inflated a chunk at a time: never more than the
+    caps allow (checked on the sizes the zip declares, then on what really comes out), and
+    never held as bytes and text at once."""
+    import codecs
+
+    budget = budget or Inflated(path)
     try:
         info = zf.getinfo(member)
     except KeyError:
         return None
-    if info.file_size > MAX_BYTES:
-        raise FormatError(f"{path.name}: {member} is larger than {MAX_BYTES} bytes")
+    packed = max(info.compress_size, 1)
+    if budget.total + info.file_size > MAX_INFLATED:
+        raise budget.refuse(member, f"would inflate to {info.file_size:,} bytes")
+    if info.file_size > _RATIO_FROM and info.file_size > MAX_RATIO * packed:
+        raise budget.refuse(member, f"would inflate {info.file_size // packed:,} times "
+                                    f"({info.compress_size:,} to {info.file_size:,} bytes)")
+    digest = hashlib.sha256()
+    utf8 = codecs.getincrementaldecoder("utf-8-sig")()
+    parts: list[str] = []
+    raw: list[bytes] = []  # kept only while the text may still turn out not to be UTF-8
+    seen = 0
     with zf.open(info) as fh:
-        data = fh.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise FormatError(f"{path.name}: {member} is larger than {MAX_BYTES} bytes")
-    return data
+        while chunk := fh.read(1 << 20):
+            seen += len(chunk)
+            budget.total += len(chunk)
+            if budget.total > MAX_INFLATED:
+                raise budget.refuse(member, f"inflates past {MAX_INFLATED:,} bytes")
+            if seen > _RATIO_FROM and seen > MAX_RATIO * packed:
+                raise budget.refuse(member, f"inflates more than {MAX_RATIO} times")
+            digest.update(chunk)
+            if raw:
+                raw.append(chunk)
+                continue
+            try:
+                parts.append(utf8.decode(chunk))
+            except UnicodeDecodeError as exc:
+                if not lenient:
+                    raise FormatError(f"{path.name}:{member}: not UTF-8 text (byte "
+                                      f"{seen - len(chunk) + exc.start})") from None
+                raw = [b"".join(p.encode("utf-8") for p in parts), chunk]
+                parts = []
+    name = f"{path.name}:{member}"
+    if raw:
+        return Input(name, digest.hexdigest(),
+                     b"".join(raw).decode("cp1252", errors="replace"), lenient=True)
+    try:
+        parts.append(utf8.decode(b"", final=True))
+    except UnicodeDecodeError:
+        if not lenient:
+            raise FormatError(f"{name}: not UTF-8 text (byte {seen - 1})") from None
+    return Input(name, digest.hexdigest(), "".join(parts))
+
+
+def zipped_csv(path: Path, *, lenient: bool = False) -> Input:
+    """The one CSV file a zip holds (``public.csv.zip``), or a refusal naming what it holds."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zip_members(zf)
+            csvs = [m for m in members if m.lower().endswith(".csv")]
+            if len(csvs) != 1:
+                raise FormatError(f"{path.name} holds {listing(members)}: not one CSV file to "
+                                  "import")
+            got = zip_text(path, zf, csvs[0], lenient=lenient)
+            assert got is not None
+            return got
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise FormatError(f"cannot read {path.name} as a zip: {exc}") from None
+
+
+def listing(members: list[str]) -> str:
+    if not members:
+        return "no files"
+    shown = ", ".join(members[:5])
+    return shown + (f" and {len(members) - 5} more" if len(members) > 5 else "")
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|[\r\n])|[^\r\n]+\Z")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """A text's lines with their endings (LF, CRLF or a bare CR), one at a time: what a file
+    opened with ``newline=''`` gives, without a second copy of the text."""
+    return (m.group() for m in _LINE.finditer(text))
+
+
+def _parse(name: str, text: str) -> Iterator[list[str]]:
+    try:
+        yield from csv.reader(_lines(text))
+    except csv.Error as exc:
+        raise FormatError(f"{name}: not a readable CSV file ({exc})") from None
 
 
 @dataclass
 class Rows:
-    """A CSV file's rows as dicts by header name (short rows padded with empty cells)."""
+    """A CSV file's rows as dicts by header name (short rows padded with empty cells), parsed
+    as they are read: a file's rows are never all held at once."""
 
     name: str
     header: list[str]
-    body: list[list[str]]
+    text: str
+
+    @property
+    def body(self) -> Iterator[list[str]]:
+        rows = _parse(self.name, self.text)
+        next(rows, None)
+        return rows
 
     def __iter__(self) -> Iterator[tuple[str, dict[str, str]]]:
         n = len(self.header)
@@ -188,16 +308,13 @@ class Rows:
 def csv_rows(inp: Input) -> Rows:
     """Every row of a CSV text, with any line ending (LF, CRLF or bare CR)."""
     csv.field_size_limit(16 * 1024 * 1024)
-    try:
-        table = list(csv.reader(io.StringIO(inp.text, newline="")))
-    except csv.Error as exc:
-        raise FormatError(f"{inp.name}: not a readable CSV file ({exc})") from None
-    if not table:
-        return Rows(inp.name, [], [])
-    header = [h.strip() for h in table[0]]
+    first = next(_parse(inp.name, inp.text), None)
+    if first is None:
+        return Rows(inp.name, [], "")
+    header = [h.strip() for h in first]
     if len(set(header)) != len(header):
         raise FormatError(f"{inp.name}: its header names a column twice")
-    return Rows(inp.name, header, table[1:])
+    return Rows(inp.name, header, inp.text)
 
 
 # --- times ------------------------------------------------------------------------------------

@@ -74,7 +74,11 @@ def _when(batch: Batch, label: str, value: str, what: str) -> datetime | None:
         batch.reject(label, f"{what} {value.strip()[:30]!r} is not an ISO date "
                             "(YYYY-MM-DD[ HH:MM[:SS]][+HH:MM])")
         return None
-    return instant(value, batch.opts.zone)
+    try:
+        return instant(value, batch.opts.zone)
+    except ValueError as exc:  # a zone that pushes it past year 1 or 9999
+        batch.reject(label, f"{what}: {exc}")
+        return None
 
 
 def _probability(batch: Batch, label: str, value: str, percent: bool) -> float | None:

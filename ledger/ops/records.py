@@ -346,7 +346,7 @@ def check_rules(r: Record, today: date) -> None:
         _key(r["key"])
         _key(r["claim"])
     elif t == "analyst":
-        if r["email"]:
+        if r.get("email"):
             try:
                 check_email(r["email"], what="email")
             except UsageError as exc:
