@@ -140,3 +140,73 @@ def test_random_changes_to_an_export_keep_the_promise(text):
     path = Path(lg.target).with_name("mutated.jsonl")
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     _promise(lg, ["import", str(path)])
+
+
+# -- shared files: the team's ledger.toml and a site's manifest -------------------------------
+
+TOML_KEY = st.one_of(st.sampled_from(["pager", "phrases", "timezone", "wait", "db", "user",
+                                      "smtp", "smtp.host", "smtp.port", "smtp.from",
+                                      "smtp.starttls", "smtp.user", "smtp.password", "x"]),
+                     st.text(max_size=8))
+TOML_VALUE = st.one_of(VALUE, st.integers(), st.booleans(), st.floats(),
+                       st.sampled_from(['"sh -c \\"touch PWNED\\""', '"/etc/passwd"',
+                                        '"../x.toml"', "[1, 2]", "{a = 1}", "[" * 500]))
+
+
+@st.composite
+def team_file(draw) -> bytes:
+    """A ledger.toml: lines of keys and values (quoted or not, some not TOML at all), tables,
+    or raw bytes."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.binary(max_size=200))
+    lines = []
+    for _ in range(draw(st.integers(0, 5))):
+        kind = draw(st.integers(0, 3))
+        if kind == 0:
+            lines.append(f"[{draw(TOML_KEY)}]")
+        else:
+            value = draw(TOML_VALUE)
+            shown = json.dumps(value) if isinstance(value, str) and kind == 1 else str(value)
+            lines.append(f"{draw(TOML_KEY)} = {shown}")
+    return "\n".join(lines).encode("utf-8", "surrogatepass")
+
+
+@FUZZ
+@given(team_file(), st.sampled_from([["list"], ["report"], ["due"], ["config", "get"]]))
+def test_any_team_file_keeps_the_promise_and_runs_nothing(content, command):
+    lg = _ledger()
+    folder = Path(lg.target).parent
+    team = folder / "ledger.toml"
+    team.write_bytes(content)
+    try:
+        _promise(lg, command, env={"LEDGER_PAGER": None, "PAGER": None})  # type: ignore[dict-item]
+    finally:
+        team.unlink()
+    assert not (folder / "PWNED").exists() and not Path("PWNED").exists()
+
+
+MANIFEST_LINE = st.one_of(
+    st.text(max_size=60),
+    st.builds(lambda d, n: f"{d}  {n}", st.sampled_from(["0" * 64, "f" * 64, "x"]),
+              st.one_of(st.text(max_size=40),
+                        st.sampled_from(["/etc/passwd", "../victim.txt", "claims/../../v",
+                                         "//v", "index.html", "claims/", ".", "~/v"]))),
+)
+
+
+@FUZZ
+@given(st.one_of(st.lists(MANIFEST_LINE, max_size=6).map(
+                     lambda ls: "\n".join(["# ledger site manifest 2", *ls]).encode(
+                         "utf-8", "surrogatepass")),
+                 st.binary(max_size=100)))
+def test_any_site_manifest_keeps_the_promise_and_removes_nothing_outside(content):
+    lg = _ledger()
+    folder = Path(lg.target).parent
+    site, victim = folder / "site", folder / "victim.txt"
+    if not site.exists():
+        lg.ok("report", "--format", "site", "--out", str(site))
+    victim.write_text("keep")
+    (site / ".ledger-site").write_bytes(content)
+    _promise(lg, ["report", "--format", "site", "--out", str(site), "--force"])
+    assert victim.read_text() == "keep"
+    assert (site / "index.html").is_file()
