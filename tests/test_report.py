@@ -7,6 +7,7 @@ import json
 import math
 from collections import defaultdict
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -295,3 +296,104 @@ def test_the_same_calls_score_alike_whatever_order_they_were_recorded_in(synthet
     assert any(g["relative_to_median"] is not None for g in mine["groups"])
     for part in ("groups", "overall", "comparisons", "phrase_calibration"):
         assert mine[part] == theirs[part], part
+
+
+# -- the latest forecast is the latest in time (issue 25 #1) ----------------------------------
+
+def _sheet(path, rows: list[tuple[str, str, str, str]]) -> None:
+    """A spreadsheet import: (claim, forecast time, probability, by); every claim made
+    2024-01-01, due 2024-06-01, resolved true on 2024-03-01."""
+    lines = ["key,statement,made_on,due_on,forecast_at,probability,by,author,outcome,known_on"]
+    for key, at, p, by in rows:  # ann made every claim; anyone may forecast
+        lines.append(f"{key},Claim {key},2024-01-01,2024-06-01,{at},{p},{by},ann,true,"
+                     "2024-03-01")
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_two_forecasts_on_one_day_stand_in_the_order_they_were_made(ledger, tmp_path):
+    """18:00 p=0.9 listed before 09:00 p=0.1 (outcome true): the 18:00 forecast is the latest
+    and the Brier is 0.01, not the 0.81 of the last row read."""
+    path = tmp_path / "day.csv"
+    _sheet(path, [("k", "2024-01-02 18:00", "0.9", "ann"), ("k", "2024-01-02 09:00", "0.1",
+                                                              "ann")])
+    ledger.ok("import", str(path), "--from", "csv")
+    [group] = [g for g in ledger.json("report")["groups"] if g["key"] == "ann"]
+    assert group["brier"] == pytest.approx(0.01, abs=1e-12)
+    assert [r["probability"] for r in ledger.json("list")] == [0.9]
+    shown = ledger.json("show", "k")
+    assert [f["probability"] for f in shown["forecasts"]] == [0.1, 0.9]
+    exported = [json.loads(x) for x in ledger.ok("export").stdout.splitlines()]
+    assert [r["probability"] for r in exported if r["type"] == "forecast"] == [0.1, 0.9]
+    csv_rows = ledger.ok("export", "--format", "csv").stdout.splitlines()
+    assert ",0.9," in csv_rows[1]
+
+
+def test_forecasts_typed_on_one_day_stand_in_the_order_they_were_typed(ledger):
+    """Through the CLI: the second forecast typed for a day is the latest, whatever the ids."""
+    ledger.ok("add", "A call", "--key", "c", "--author", "ann", "--made", "2024-01-01",
+              "--due", "2024-06-01")
+    ledger.ok("forecast", "c", "0.2", "--by", "ann", "--on", "2024-01-01")
+    ledger.ok("forecast", "c", "0.7", "--by", "ann", "--on", "2024-01-01")
+    assert [r["probability"] for r in ledger.json("list")] == [0.7]
+
+
+def _shuffled(lines: list[str], seed: int) -> str:
+    import random
+
+    body = lines[1:]
+    random.Random(seed).shuffle(body)
+    return "".join([lines[0], *body])
+
+
+def test_shuffled_rows_give_the_same_scorecard_to_the_last_digit(ledger, tmp_path):
+    """On real Metaculus data the same forecasts in shuffled row order moved the community
+    Brier by 1.2%: now any row order of a file gives byte-identical report JSON, on both
+    backends (the ledger under test against SQLite files)."""
+    from helpers import Ledger
+
+    rows = []
+    for i in range(40):  # three forecasts a day by each of three people, a tenth at one time
+        for j, by in enumerate(("ann", "bob", "cy")):
+            for k in range(3):
+                hour = 9 + 3 * (1 if k == 2 and i % 10 == 0 else k) + j
+                rows.append((f"q{i}", f"2024-01-{2 + i % 5:02d} {hour:02d}:{(i * 7) % 60:02d}",
+                             f"0.{(i * 7 + j * 3 + k * 5) % 9 + 1}", by))
+    sheet = tmp_path / "sheet.csv"
+    _sheet(sheet, rows)
+    lines = sheet.read_text().splitlines(keepends=True)
+    ledger.ok("import", str(sheet), "--from", "csv")
+    want = ledger.json("report")
+    assert want["overall"]["brier"] is not None
+    for seed in range(3):
+        path = tmp_path / f"shuffled{seed}.csv"
+        path.write_text(_shuffled(lines, seed))
+        other = Ledger(str(tmp_path / f"s{seed}.db"))
+        other.ok("db", "init")
+        other.ok("import", str(path), "--from", "csv")
+        got = other.json("report")
+        for part in ("groups", "overall", "comparisons", "phrase_calibration"):
+            assert json.dumps(got[part], sort_keys=True) == json.dumps(want[part],
+                                                                      sort_keys=True), part
+        latest = {r["key"]: r["probability"] for r in other.json("list")}
+        assert latest == {r["key"]: r["probability"] for r in ledger.json("list")}
+
+
+def test_a_shuffled_metaculus_download_scores_alike(ledger, tmp_path):
+    from helpers import Ledger
+
+    sample = Path(__file__).parent / "import_samples" / "metaculus"
+    ledger.ok("import", str(sample))
+    want = ledger.json("report")
+    lines = (sample / "forecast_data.csv").read_text().splitlines(keepends=True)
+    for seed in range(3):
+        folder = tmp_path / f"m{seed}"
+        folder.mkdir()
+        for f in sample.iterdir():
+            (folder / f.name).write_bytes(f.read_bytes())
+        (folder / "forecast_data.csv").write_text(_shuffled(lines, seed))
+        other = Ledger(str(tmp_path / f"m{seed}.db"))
+        other.ok("db", "init")
+        other.ok("import", str(folder))
+        got = other.json("report")
+        for part in ("groups", "overall", "comparisons", "phrase_calibration"):
+            assert got[part] == want[part], part

@@ -209,7 +209,11 @@ class Batch:
                 "withdrawn_note": None, "withdrawn_at": None, "recorded_by": c.author,
                 "recorded_at": made_at, "version": 1}))
         forecasts: list[Labelled] = []
-        for n, f in enumerate(self.forecasts, 1):
+        # in time order, ties by content: the same forecasts in any row order get the same
+        # ids, so the scorecard never depends on how a file happened to list them
+        ordered = sorted(self.forecasts, key=lambda f: (f.at, f.claim, f.by, f.on, f.p,
+                                                        f.given or "", f.note or ""))
+        for n, f in enumerate(ordered, 1):
             if f.claim not in self.claims:
                 continue
             forecasts.append((f.label, {
@@ -218,7 +222,8 @@ class Batch:
                 "mapped": False, "phrase": None, "band": None, "vague": False, "note": f.note,
                 "recorded_by": f.by, "recorded_at": f.at}))
         evidence: list[Labelled] = []
-        for n, cm in enumerate(self.comments, 1):
+        comments = sorted(self.comments, key=lambda cm: (cm.at, cm.claim, cm.by, cm.text))
+        for n, cm in enumerate(comments, 1):
             if cm.claim not in self.claims:
                 continue
             evidence.append((cm.label, {

@@ -24,6 +24,7 @@ from ledger.ops.lookup import names as analyst_names
 from ledger.ops.progress import Progress, tick
 from ledger.ops.records import FORMAT_VERSION, Record
 from ledger.store.engine import Store
+from ledger.store.order import forecast_order
 from ledger.store.settings import grace_days
 from ledger.store.tables import (
     ANALYST,
@@ -78,8 +79,7 @@ def _claims(conn: Connection, names: dict[int, str],
             return
         ids = [c["id"] for c in batch]
         tags = _pairs(conn, CLAIM_TAG.c.claim_id, CLAIM_TAG.c.tag, ids, CLAIM_TAG.c.tag)
-        forecasts = _grouped(conn, FORECAST, ids, FORECAST.c.recorded_at, FORECAST.c.made_on,
-                             FORECAST.c.id)
+        forecasts = _grouped(conn, FORECAST, ids, *forecast_order())
         evidence = _grouped(conn, EVIDENCE, ids, EVIDENCE.c.recorded_at,
                             EVIDENCE.c.observed_on, EVIDENCE.c.id)
         resolutions = _grouped(conn, RESOLUTION, ids, RESOLUTION.c.revision)
@@ -238,10 +238,8 @@ def export_csv(store: Store, out: IO[str], progress: Progress = None, *,
         if t == "claim":
             flush(claim, latest, current)
             claim, latest, current = rec, None, None
-        elif t == "forecast":
-            if latest is None or (rec["made_on"], rec["recorded_at"]) >= (
-                    latest["made_on"], latest["recorded_at"]):
-                latest = rec
+        elif t == "forecast":  # in the order of ``ledger.store.order``: the last is the latest
+            latest = rec
         elif t == "resolution" and rec["superseded_at"] is None:
             current = rec
     flush(claim, latest, current)

@@ -20,6 +20,7 @@ from ledger.core import rules
 from ledger.ops.lookup import analyst_ids, find_claim
 from ledger.ops.lookup import names as analyst_names
 from ledger.store.engine import Store
+from ledger.store.order import forecast_order_sql
 from ledger.store.settings import grace_days
 from ledger.store.tables import (
     CLAIM,
@@ -87,7 +88,7 @@ SELECT * FROM (
          c.statement,
          (SELECT f.probability FROM forecast f
           WHERE f.claim_id = c.id AND f.analyst_id = c.author_id AND f.retracted_at IS NULL
-          ORDER BY f.made_on DESC, f.id DESC LIMIT 1) AS probability,
+          ORDER BY {forecast_order_sql("f", latest_first=True)} LIMIT 1) AS probability,
          {claim_status(conn)} AS status
   FROM claim c LEFT JOIN resolution r ON r.claim_id = c.id AND r.superseded_at IS NULL
   WHERE {" AND ".join(where)}

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from ledger.core import corrections, hindsight, rules
 from ledger.ops.lookup import names as analyst_names
+from ledger.store.order import forecast_order
 from ledger.store.settings import grace_days
 from ledger.store.tables import (
     CLAIM,
@@ -95,7 +96,7 @@ class Reader:
         forecasts = _by_claim(conn.execute(
             select(FORECAST).where(FORECAST.c.claim_id.in_(ids),
                                    _recorded(FORECAST.c.recorded_at, as_of))
-            .order_by(FORECAST.c.claim_id, FORECAST.c.made_on, FORECAST.c.id)).mappings())
+            .order_by(FORECAST.c.claim_id, *forecast_order())).mappings())
         evidence = _by_claim(conn.execute(
             select(EVIDENCE).where(EVIDENCE.c.claim_id.in_(ids),
                                    _recorded(EVIDENCE.c.recorded_at, as_of))

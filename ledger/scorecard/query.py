@@ -32,6 +32,7 @@ from ledger.scorecard.hindsight_sql import (
     stop_day,
 )
 from ledger.store.engine import dbapi
+from ledger.store.order import forecast_order_sql
 from ledger.store.types import UTCDateTime
 
 
@@ -161,7 +162,8 @@ sc AS (
   {fence}
 ),
 f0 AS (
-  SELECT f.id, f.claim_id, f.analyst_id, f.made_on, f.probability AS p, f.mapped, f.band_lo,
+  SELECT f.id, f.claim_id, f.analyst_id, f.made_on, f.recorded_at, f.probability AS p,
+         f.mapped, f.band_lo,
          f.band_hi, f.phrase, sc.y, sc.rs, sc.ct, sc.end_on,
          CASE WHEN {late} AND NOT (f.made_on = sc.published_on AND EXISTS (
                 SELECT 1 FROM source_author sa
@@ -184,6 +186,7 @@ SELECT claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase,
          (CASE WHEN days > 0 THEN CAST(1 AS DOUBLE PRECISION) ELSE 0 END) END AS w,
        kind AS bf, rs, ct, multi,
        CASE WHEN multi = 1 THEN id END AS id, CASE WHEN multi = 1 THEN made_on END AS made_on,
+       CASE WHEN multi = 1 THEN recorded_at END AS recorded_at,
        CASE WHEN multi = 1 THEN stop_on END AS stop_on,
        CASE WHEN multi = 1 THEN end_on END AS end_on
 FROM alone WHERE kind < 2"""), win))
@@ -194,7 +197,7 @@ INSERT INTO {SEG} (claim_id, analyst_id, p, y, mapped, band_lo, band_hi, phrase,
                    bf, rs, ct, multi)
 WITH f1 AS (
   SELECT s.*, LEAD(made_on) OVER (PARTITION BY claim_id, analyst_id
-                                  ORDER BY made_on, id) AS next_on
+                                  ORDER BY {forecast_order_sql("")}) AS next_on
   FROM {SEG} s WHERE multi = 1 AND bf = 0
 ),
 f2 AS (
