@@ -448,3 +448,42 @@ def test_analyst_page_names_are_unique_for_any_names(names):
     assert len(set(files.values())) == len(files)
     assert all(f[:-5] not in RESERVED and f.endswith(".html") for f in files.values())
     assert files == analyst_files(sorted(names, reverse=True))
+
+
+def test_a_report_reads_one_moment_while_others_write(ledger, tmp_path):
+    """The scorecard read the ledger in four transactions, so a forecast written meanwhile
+    could be in the call tables but not in the headline (issue 25 #5). Now the headline, the
+    calls and the claims' stories come from one snapshot: a claim added and a forecast made by
+    another connection half-way through are in none of them, and the headline's counts equal
+    what the pages list."""
+    from ledger.api import Ledger as Library
+    from ledger.scorecard.build import Request
+    from ledger.scorecard.site import Scorecard
+    from ledger.store.engine import Store
+
+    worked(ledger)
+    if ledger.is_sqlite:  # readers and a writer at once: WAL (a rollback journal would make
+        ledger.ok("db", "journal", "wal")  # the writer wait for the report instead)
+    store = Store(ledger.target)
+    writer = Library(ledger.target, actor="writer")
+    try:
+        with store.snapshot() as conn:
+            sc = Scorecard(conn, Request(as_of=date.today()))
+            writer.add_claim("Written mid-report", key="late", made_on=date.today(),
+                             due_on=date(2099, 1, 1), author="Ann")
+            writer.forecast("d", 0.8, by="Bob", on=date.today())
+            stories = list(sc.stories())
+        keys = {s["key"] for s in stories}
+        assert keys == {"a", "b", "c", "d"}
+        bob_on_d = [f for s in stories if s["key"] == "d" for f in s["forecasts"]
+                    if f["by"] == "Bob"]
+        assert bob_on_d == []
+        counts = sc.report["overall"]["counts"]
+        assert counts["scored"] == sum(1 for c in sc.calls["Ann"] if c.brier is not None) \
+            + sum(1 for c in sc.calls.get("Bob", []) if c.brier is not None)
+        assert len(sc.claim_rows) == 4
+        # and the next report sees both
+        assert "late" in {r["key"] for r in ledger.json("list")}
+    finally:
+        writer.close()
+        store.dispose()

@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, time, tzinfo
 from itertools import pairwise
 from typing import Any
 
+from sqlalchemy.engine import Connection
+
 from ledger.core import scoring as sc
 from ledger.core.stats import wilson
 from ledger.ops.progress import Progress
@@ -191,36 +193,43 @@ def _comparisons(pairs: Pairs, order: list[str]) -> list[dict[str, Any]]:
 
 
 def build(store: Store, req: Request, progress: Progress = None) -> dict[str, Any]:
-    """The whole scorecard as plain data; ``progress`` hears each phase."""
+    """The whole scorecard as plain data, read from one snapshot of the ledger; ``progress``
+    hears each phase."""
+    with store.snapshot() as conn:
+        return build_in(conn, req, progress)
+
+
+def build_in(conn: Connection, req: Request, progress: Progress = None) -> dict[str, Any]:
+    """The scorecard from ``conn``'s transaction (``Store.snapshot``): a caller that reads more
+    for the same report (the site) reads it in the same one."""
     if progress is not None:
         progress(0, 1, "scoring")
-    with store.read() as conn:
-        grace = settings.grace_days(conn, window(req).as_of)
-        win = window(req, grace=grace)
-        chain = audit.head(conn, win.as_of)
-        with query.segments(conn, win):
-            rows, pairs, counts = _fetch(conn, win, req.by, compare=req.by == "author")
-            ranges = _ranges(*contested(conn, win, req.by))
-            overall_ranges = _ranges(*contested(conn, win, None))
-            if req.by == "tag":  # a claim may carry several tags, or none: ask the database
-                overall: Fetched = _fetch(conn, win, None, compare=False)
-            else:  # the groups partition the pairs
-                overall = (rows, pairs, counts)
-        if progress is not None:
-            progress(1, 1, "scoring")
-        trend: list[tuple[Any, ...]] = []
-        if req.every:
-            rng = query.known_range(conn, win)
-            if rng is not None and max(rng[0], win.start) <= min(rng[1], win.end):
-                periods = list(steps(max(rng[0], win.start), min(rng[1], win.end), req.every))
-                for n, per in enumerate(periods, 1):
-                    if progress is not None:
-                        progress(n, len(periods), "trend")
-                    w2 = window(req, per, grace)
-                    with query.segments(conn, w2):
-                        trend.append((per, *_fetch(conn, w2, req.by, compare=False),
-                                      _ranges(*contested(conn, w2, req.by)),
-                                      _ranges(*contested(conn, w2, None))))
+    grace = settings.grace_days(conn, window(req).as_of)
+    win = window(req, grace=grace)
+    chain = audit.head(conn, win.as_of)
+    with query.segments(conn, win):
+        rows, pairs, counts = _fetch(conn, win, req.by, compare=req.by == "author")
+        ranges = _ranges(*contested(conn, win, req.by))
+        overall_ranges = _ranges(*contested(conn, win, None))
+        if req.by == "tag":  # a claim may carry several tags, or none: ask the database
+            overall: Fetched = _fetch(conn, win, None, compare=False)
+        else:  # the groups partition the pairs
+            overall = (rows, pairs, counts)
+    if progress is not None:
+        progress(1, 1, "scoring")
+    trend: list[tuple[Any, ...]] = []
+    if req.every:
+        rng = query.known_range(conn, win)
+        if rng is not None and max(rng[0], win.start) <= min(rng[1], win.end):
+            periods = list(steps(max(rng[0], win.start), min(rng[1], win.end), req.every))
+            for n, per in enumerate(periods, 1):
+                if progress is not None:
+                    progress(n, len(periods), "trend")
+                w2 = window(req, per, grace)
+                with query.segments(conn, w2):
+                    trend.append((per, *_fetch(conn, w2, req.by, compare=False),
+                                  _ranges(*contested(conn, w2, req.by)),
+                                  _ranges(*contested(conn, w2, None))))
     groups, comparisons = _groups(rows, pairs, counts, compare=req.by == "author")
     for g in groups:
         _set_range(g, ranges)

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from sqlalchemy.engine import Connection
+
 from ledger.ops.progress import Progress
 from ledger.scorecard import charts, query
 from ledger.scorecard import words as w
-from ledger.scorecard.build import SMALL_SAMPLE, Request, build, window
+from ledger.scorecard.build import SMALL_SAMPLE, Request, build_in, window
 from ledger.scorecard.calls import CallRow, call_rows
 from ledger.scorecard.pages import (
     Cell,
@@ -64,23 +66,23 @@ def auto_every(first: date, last: date) -> str:
 class Scorecard:
     """The report, the calls behind it and the claims' stories, as the pages need them."""
 
-    def __init__(self, store: Store, req: Request, progress: Progress = None) -> None:
-        self.store = store
+    def __init__(self, conn: Connection, req: Request, progress: Progress = None) -> None:
+        """Everything is read through ``conn``, one transaction (``Store.snapshot``): the
+        headline, the call tables and the claims' stories see the ledger at one moment."""
+        self.conn = conn
         if req.every is None:
-            with store.read() as conn:
-                rng = query.known_range(conn, window(req))
+            rng = query.known_range(conn, window(req))
             if rng is not None:
                 req = replace(req, every=auto_every(*rng))
         self.req = replace(req, by="author")
         self.progress = progress
-        self.report = build(store, self.req, progress)
+        self.report = build_in(conn, self.req, progress)
         self.win = window(self.req, grace=int(self.report["grace_days"]))
         from ledger.ops.lookup import names
 
-        with store.read() as conn:
-            self.names = names(conn)
-            with query.segments(conn, self.win):
-                rows = call_rows(conn, self.win)
+        self.names = names(conn)
+        with query.segments(conn, self.win):
+            rows = call_rows(conn, self.win)
         self.pairs: dict[int, list[CallRow]] = defaultdict(list)
         for r in rows:
             self.pairs[r.claim_id].append(r)
@@ -95,14 +97,13 @@ class Scorecard:
         collected on the way."""
         from ledger.ops.stories import Reader
 
-        with self.store.read() as conn:
-            reader = Reader(conn, on=self.req.as_of, as_of=self.win.as_of, history=True)
-            total = reader.count() or 1
-            for n, story in enumerate(reader.all(), 1):
-                self._collect(story)
-                if self.progress is not None and n % 200 == 0:
-                    self.progress(min(n, total), total, "claim pages")
-                yield story
+        reader = Reader(self.conn, on=self.req.as_of, as_of=self.win.as_of, history=True)
+        total = reader.count() or 1
+        for n, story in enumerate(reader.all(), 1):
+            self._collect(story)
+            if self.progress is not None and n % 200 == 0:
+                self.progress(min(n, total), total, "claim pages")
+            yield story
 
     def _collect(self, s: dict[str, Any]) -> None:
         self.claim_rows.append((s["key"], s["statement"], s["author"], s["due_on"],
@@ -290,22 +291,27 @@ class Scorecard:
 # -- the two products -------------------------------------------------------------------------
 def html_file(store: Store, req: Request, progress: Progress = None) -> str:
     """The single-file scorecard: the team, then each analyst with their calls."""
-    sc = Scorecard(store, req, progress)
-    for _ in sc.stories():
-        pass
-    body = [sc.index_body("", with_links=False)]
-    for name in sorted(sc.calls):
-        body.append(f"<section>{sc.analyst_body(name, '', link_claims=False, level=2)}"
-                    "</section>")
+    with store.snapshot() as conn:
+        sc = Scorecard(conn, req, progress)
+        for _ in sc.stories():
+            pass
+        body = [sc.index_body("", with_links=False)]
+        for name in sorted(sc.calls):
+            body.append(f"<section>{sc.analyst_body(name, '', link_claims=False, level=2)}"
+                        "</section>")
     return page(f"Scorecard as of {sc.report['as_of']}", "\n".join(body), footer=sc.footer())
 
 
 def site(store: Store, req: Request, progress: Progress = None) -> Iterator[tuple[str, str]]:
     """The site's files as (relative path, HTML): a page per claim, per analyst, the list of
     claims and the index."""
+    with store.snapshot() as conn:
+        yield from _site(Scorecard(conn, req, progress))
+
+
+def _site(sc: Scorecard) -> Iterator[tuple[str, str]]:
     from ledger.scorecard.claim_page import claim_page
 
-    sc = Scorecard(store, req, progress)
     foot = sc.footer()
     for s in sc.stories():
         yield f"claims/{claim_file(s['key'])}", claim_page(sc, s, foot)

@@ -215,6 +215,18 @@ class Store:
             yield conn
 
     @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """One read transaction for everything one report reads, so every part of it sees the
+        ledger at one moment: on SQLite a deferred transaction (its first read fixes what it
+        sees until it ends), on PostgreSQL ``REPEATABLE READ`` (one snapshot for every
+        statement, not one per statement)."""
+        with self._errors(), self.engine.connect() as conn:
+            if not self.is_sqlite:
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
+    @contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction: the whole change or nothing."""
         with (self._errors(), self.engine.connect().execution_options(ledger_write=True) as conn,
