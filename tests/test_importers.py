@@ -494,3 +494,41 @@ def test_a_number_too_large_for_any_backend_is_one_line(ledger, tmp_path, field,
     res = other.run("import", str(path))
     assert res.exit_code == 1 and "whole number up to" in one_line_error(res), res.stderr
     assert other.snapshot() == before
+
+
+def test_an_imported_forecast_dated_after_the_outcome_is_kept_and_never_scored(ledger,
+                                                                              tmp_path):
+    """The README said import refuses such a forecast; it is kept (it happened on the platform
+    or in the other ledger) and never scored, whatever order the file recorded them in; the
+    README and `import --help` now say exactly that (issue 25 #6)."""
+    def at(day: str) -> str:
+        return f"{day}T12:00:00.000000+00:00"
+
+    recs = [
+        {"type": "analyst", "name": "ann", "affiliation": None, "created_at": at("2024-01-01")},
+        {"type": "claim", "key": "k", "statement": "A call", "quote": None, "source": None,
+         "author": "ann", "subject": None, "tags": [], "made_on": "2024-01-01",
+         "due_on": "2024-06-01", "due_basis": "stated", "due_note": None, "criteria": None,
+         "withdrawn_on": None, "withdrawn_note": None, "withdrawn_at": None,
+         "recorded_by": "ann", "recorded_at": at("2024-01-01"), "version": 1},
+        {"type": "forecast", "id": "k#1", "claim": "k", "by": "ann", "made_on": "2024-01-02",
+         "probability": 0.2, "given": "0.2", "mapped": False, "phrase": None, "band": None,
+         "vague": False, "note": None, "recorded_by": "ann", "recorded_at": at("2024-01-02")},
+        {"type": "forecast", "id": "k#2", "claim": "k", "by": "ann", "made_on": "2024-03-05",
+         "probability": 0.99, "given": "0.99", "mapped": False, "phrase": None, "band": None,
+         "vague": False, "note": None, "recorded_by": "ann", "recorded_at": at("2024-03-05")},
+        {"type": "resolution", "id": "k#r1", "claim": "k", "revision": 1, "outcome": "true",
+         "known_on": "2024-03-01", "rationale": "seen", "resolved_by": "ann",
+         "recorded_at": at("2024-03-10"), "superseded_at": None, "superseded_note": None,
+         "evidence": [], "readings": None},
+    ]
+    path = tmp_path / "late.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    ledger.ok("import", str(path))
+    assert [f["probability"] for f in ledger.json("show", "k")["forecasts"]] == [0.2, 0.99]
+    [ann] = [g for g in ledger.json("report")["groups"] if g["key"] == "ann"]
+    assert ann["brier"] == pytest.approx((0.2 - 1) ** 2)  # the 0.99 after the outcome: unscored
+    assert ann["counts"]["scored"] == 1
+    res = ledger.run("forecast", "k", "0.99", "--by", "ann", "--on", "2024-03-06")
+    assert res.exit_code == 1 and "outcome" in one_line_error(res)  # the CLI refuses it
+    assert "after the outcome was known is kept" in ledger.ok("import", "--help").stdout

@@ -86,7 +86,10 @@ def import_(
 ) -> None:
     """Import forecasts: this ledger's export or another tracker's (PredictionBook, Fatebook,
     Metaculus, Good Judgment Project, iqisa, any CSV). All or nothing; importing the same
-    file again changes nothing, and a newer export adds only what is new."""
+    file again changes nothing, and a newer export adds only what is new.
+
+    Unlike the CLI, which refuses it, a forecast in a file dated after the outcome was known is
+    kept (it was made on the platform) and never scored, whatever times the file gives."""
     lg = ctx.obj.ledger()
     bar = progress_bar("importing")
     try:
