@@ -163,8 +163,22 @@ def _ledger_values() -> dict[str, str]:
         reader = _ledger["read"]
         _ledger["values"] = {}
         if reader is not None:
-            _ledger["values"] = {k: v for k, v in reader().items() if k in IN_LEDGER}
+            _ledger["values"] = {k: v for k, v in reader().items() if _fit(k, v)}
     return dict(_ledger["values"])
+
+
+def _fit(key: str, value: str) -> bool:
+    """Whether the ledger may hold this team setting: a row written behind the tool's back
+    (``db check`` reports it) can neither name a program nor stop every command."""
+    from ledger.errors import UsageError
+
+    if key not in IN_LEDGER:
+        return False
+    try:
+        check_value(key, value)
+    except UsageError:
+        return False
+    return True
 
 
 def env(name: str) -> str | None:

@@ -245,3 +245,24 @@ def test_db_copy_carries_the_teams_settings(target, tmp_path):
     assert copy.json("config", "get", "timezone", env={"LEDGER_TZ": ""})[0]["value"] == \
         "Asia/Tokyo"
     copy.ok("db", "check")
+
+
+def test_team_settings_written_behind_the_tools_back_are_not_obeyed(ledger, monkeypatch):
+    """A `team.pager` row, or a time zone that is not one, inserted with another program:
+    ignored (and `db check` names the tampering), so nobody's commands run a program or
+    stop."""
+    from helpers import sql
+
+    monkeypatch.delenv("LEDGER_TZ")
+    ledger.ok("config", "set", "timezone", "Asia/Tokyo", "--team")
+    sql(ledger.target, "INSERT INTO setting (name, value, recorded_by, recorded_at) "
+        "SELECT 'team.pager', 'touch PWNED', recorded_by, recorded_at FROM setting LIMIT 1")
+    sql(ledger.target, "INSERT INTO setting (name, value, recorded_by, recorded_at) "
+        "SELECT 'team.timezone', 'Mars/Olympus', recorded_by, recorded_at FROM setting "
+        "LIMIT 1")
+    got = {r["key"]: r for r in ledger.json("config", "get")}
+    assert got["pager"]["value"] is None and got["timezone"]["value"] is None
+    ledger.ok("config", "set", "timezone", "Europe/Paris", "--team")  # still mendable
+    assert {r["key"]: r for r in ledger.json("config", "get")}["timezone"]["value"] == \
+        "Europe/Paris"
+    assert ledger.run("db", "check").exit_code == 1

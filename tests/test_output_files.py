@@ -53,3 +53,17 @@ def test_the_installed_command_keeps_the_slash_too(tmp_path):
     proc = lg.proc("export", "--out", str(tmp_path / "dump") + "/")
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "dump" / "ledger.jsonl").is_file()
+
+
+@pytest.mark.parametrize("how", ["new", "existing"])
+def test_a_backup_into_a_folder(ledger, tmp_path, how):
+    """`db backup bk/` wrote a file named bk."""
+    folder = tmp_path / "backups"
+    if how == "existing":
+        folder.mkdir()
+    ledger.ok("db", "backup", str(folder) + ("/" if how == "new" else ""))
+    [copy] = list(folder.iterdir())
+    assert copy.name.endswith(".db") and "-backup-" in copy.name
+    Ledger(str(copy)).ok("db", "check")
+    res = ledger.run("db", "backup", str(folder) + "/")  # the same name today: never replaced
+    assert res.exit_code == 1 and "already exists" in res.stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
@@ -130,14 +129,20 @@ def grace(
 def backup(
     ctx: typer.Context,
     dest: Annotated[
-        Path,
+        str,
         typer.Argument(
-            metavar="FILE", show_default=False, help="New file to write; never overwritten."
+            metavar="FILE", show_default=False,
+            help="New file to write; never overwritten. A folder (an existing one, or a path "
+            "ending in '/') gets NAME-backup-DAY.db.",
         ),
     ],
 ) -> None:
     """A consistent online copy while others keep writing (a SQLite file, from either backend)."""
-    out = ctx.obj.ledger().backup(dest)
+    from ledger.cli.render import resolve_out
+
+    lg = ctx.obj.ledger()
+    stem = lg.store.path.stem if lg.store.path is not None else "ledger"
+    out = lg.backup(resolve_out(dest, f"{stem}-backup-{lg.today().isoformat()}.db"))
     done(f"backup written to {out}")
 
 

@@ -191,9 +191,17 @@ def backup(store: Store, dest: Path) -> Path:
             copy_into_new_sqlite(store, tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        if dest.exists():
-            raise LedgerError(f"{dest} appeared while the backup ran; not overwriting it")
-        os.replace(tmp, dest)
+        try:
+            os.link(tmp, dest)  # fails if the path appeared meanwhile: never overwrites
+            os.unlink(tmp)
+        except FileExistsError:
+            raise LedgerError(f"{dest} appeared while the backup ran; not overwriting it") \
+                from None
+        except OSError:  # a filesystem with no hard links (some shares): check, then move
+            if dest.exists():
+                raise LedgerError(f"{dest} appeared while the backup ran; not overwriting it") \
+                    from None
+            os.replace(tmp, dest)
     finally:
         if tmp.exists():
             tmp.unlink()
