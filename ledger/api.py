@@ -27,6 +27,7 @@ from ledger.core.probability import Probability, parse_probability
 from ledger.ops import changes, outcomes, queries
 from ledger.ops.changes import Done
 from ledger.ops.progress import Progress
+from ledger.roster import Roster
 from ledger.store.engine import Store
 
 Clock = Callable[[], date]
@@ -38,7 +39,7 @@ def _probability(p: Probability | float | str | None) -> Probability | None:
     return parse_probability(str(p))
 
 
-class Ledger(Administration):
+class Ledger(Administration, Roster):
     """A ledger at a SQLite path or PostgreSQL URL, acted on by ``actor``."""
 
     def __init__(
@@ -50,8 +51,12 @@ class Ledger(Administration):
         wait: float | None = None,
         check_schema: bool = True,
         zone: tzinfo = UTC,
+        new_analysts: bool = False,
     ) -> None:
+        """``new_analysts``: changes may add the analysts they name (``--new-analyst``);
+        without it a name the ledger does not know is refused with the nearest ones."""
         self.store = target if isinstance(target, Store) else Store(target, wait=wait)
+        self.store.new_analysts = new_analysts
         self.actor = actor
         self.clock = clock
         self.zone = zone  # the zone of the clock's days (a report's --as-of day ends there)
@@ -233,25 +238,6 @@ class Ledger(Administration):
         return changes.edit(self.store, self.actor, claim, changes=fields or {},
                             add_tags=add_tags, remove_tags=remove_tags, today=self.today(),
                             expected_version=self._version(claim, if_version), revise=revise)
-
-    def analysts(self, name: str | None = None) -> list[dict[str, Any]]:
-        """Every analyst (or the one ``name`` means, any case) with address and counts."""
-        from ledger.ops import reminders
-
-        rows = reminders.analysts(self.store)
-        if name is None:
-            return rows
-        from ledger.ops.lookup import analyst_ids
-
-        with self.store.read() as conn:
-            ids = set(analyst_ids(conn, name))
-        return [r for r in rows if r["id"] in ids]
-
-    def set_email(self, name: str, email: str | None) -> Done:
-        """Where reminders to ``name`` go (None: nowhere)."""
-        from ledger.ops import reminders
-
-        return reminders.set_email(self.store, self.actor, name, email)
 
     def remind(self, *, until: date, dry_run: bool = False,
                report: Callable[[Any], None] | None = None) -> list[Any]:

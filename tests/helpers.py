@@ -27,9 +27,14 @@ def ledger_exe() -> str:
 
 
 class Ledger:
-    def __init__(self, target: str) -> None:
+    """The CLI bound to one ledger. Tests about other things may name new analysts on the fly
+    (``--new-analyst``, as a script would); ``strict_names`` runs without it, as a person
+    typing does, so an unknown name is refused."""
+
+    def __init__(self, target: str, *, strict_names: bool = False) -> None:
         self.target = target
         self.runner = CliRunner()
+        self.new = [] if strict_names else ["--new-analyst"]
 
     @property
     def is_sqlite(self) -> bool:
@@ -37,7 +42,7 @@ class Ledger:
 
     def run(self, *args: str, user: str | None = None, input: str | None = None,
             env: dict[str, str] | None = None) -> Result:
-        pre = ["--db", self.target] + (["--as", user] if user else [])
+        pre = ["--db", self.target, *self.new] + (["--as", user] if user else [])
         return self.runner.invoke(app, [*pre, *args], input=input, env=env)
 
     def ok(self, *args: str, **kw: Any) -> Result:
@@ -51,7 +56,7 @@ class Ledger:
     def proc(self, *args: str, user: str | None = None, timeout: float = 120,
              env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         """The installed CLI in a real subprocess."""
-        pre = ["--db", self.target] + (["--as", user] if user else [])
+        pre = ["--db", self.target, *self.new] + (["--as", user] if user else [])
         full_env = {**os.environ, **(env or {})}
         return subprocess.run([ledger_exe(), *pre, *args], capture_output=True, text=True,
                               timeout=timeout, env=full_env)

@@ -25,20 +25,20 @@ ROUNDS = 4  # each round: add, forecast, forecast, evidence, resolve = 5 changes
 def _worker_script(target: str, w: int, rounds: int = ROUNDS, gate: Path | None = None) -> str:
     """Shell commands for one worker; with ``gate``, it waits after its first round until the
     gate file exists (a condition, so the test controls when the rest is written)."""
-    exe = ledger_exe()
+    exe = f'"{ledger_exe()}" --db "{target}" --new-analyst'
     lines = ["set -e"]
     for r in range(rounds):
         if r == 1 and gate is not None:
             lines.append(f'while [ ! -e "{gate}" ]; do sleep 0.01; done')
         key = f"w{w}-c{r}"
         lines += [
-            f'"{exe}" --db "{target}" --as worker{w} add "Claim {r} by worker {w}" --key {key} '
+            f'{exe} --as worker{w} add "Claim {r} by worker {w}" --key {key} '
             f"--made 2015-01-0{1 + r % 9} --due 2015-12-31 --prob 0.6",
-            f'"{exe}" --db "{target}" --as worker{w} forecast {key} 0.7 --by peer{w} '
+            f'{exe} --as worker{w} forecast {key} 0.7 --by peer{w} '
             "--on 2015-03-01",
-            f'"{exe}" --db "{target}" --as worker{w} forecast {key} 0.4 --on 2015-06-01',
-            f'"{exe}" --db "{target}" --as worker{w} evidence {key} "Seen by {w}" --on 2015-07-01',
-            f'"{exe}" --db "{target}" --as worker{w} resolve {key} {"true" if r % 2 else "false"} '
+            f'{exe} --as worker{w} forecast {key} 0.4 --on 2015-06-01',
+            f'{exe} --as worker{w} evidence {key} "Seen by {w}" --on 2015-07-01',
+            f'{exe} --as worker{w} resolve {key} {"true" if r % 2 else "false"} '
             f"--on 2016-01-0{1 + w % 9}",
         ]
     return "\n".join(lines)
@@ -206,7 +206,7 @@ def _race(lg: Ledger, commands: list[list[str]]) -> list[subprocess.CompletedPro
     """Start the commands at the same moment (each a real CLI process)."""
     procs = [
         subprocess.Popen(
-            [ledger_exe(), "--db", lg.target, *c],
+            [ledger_exe(), "--db", lg.target, "--new-analyst", *c],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -420,21 +420,27 @@ def test_a_site_into_the_current_folder(ledger, tmp_path, monkeypatch):
 
 def test_crafted_analyst_names_get_pages_of_their_own(ledger, tmp_path):
     """``Bob``, ``bob`` and ``Bob 81b637d8`` (sha256("bob")[:8]) got one page name and the
-    site failed with "File exists" (issue 26 #5)."""
+    site failed with "File exists" (issue 26 #5). Names now match in any case, so ``Bob`` and
+    ``bob`` can only both be in a ledger written before that rule (or behind the tool's back,
+    as here); their pages still never collide."""
+    from helpers import sql
+
     crafted = ["Bob", "bob", "Bob 81b637d8", "bob-cd9fb1e1", "con", "CON", "日本",
                "bob 81b637d8fcd2c6da"]
-    for i, name in enumerate(n for n in crafted if n.strip()):
+    for name in crafted:
+        sql(ledger.target, "INSERT INTO analyst (name, created_at) VALUES (:n, :t)", n=name,
+            t="2015-01-01 00:00:00.000000")
+    for i, name in enumerate(crafted):
         ledger.ok("add", f"Call {i}", "--key", f"c{i}", "--author", name, "--made",
                   "2015-01-01", "--due", "2099-01-01")
     site = tmp_path / "site"
     ledger.ok("report", "--format", "site", "--out", str(site))
     from ledger.scorecard.pages import analyst_files
 
-    names = [n for n in crafted if n.strip()]
-    files = analyst_files([*names, "tester"])
-    assert len(set(files.values())) == len(names) + 1
-    assert files == analyst_files(["tester", *reversed(names)])  # same names, same pages
-    for name in names:
+    files = analyst_files([*crafted, "tester"])
+    assert len(set(files.values())) == len(crafted) + 1
+    assert files == analyst_files(["tester", *reversed(crafted)])  # same names, same pages
+    for name in crafted:
         page = (site / "analysts" / files[name]).read_text()
         assert html.escape(name) in page
 
@@ -465,7 +471,7 @@ def test_a_report_reads_one_moment_while_others_write(ledger, tmp_path):
     if ledger.is_sqlite:  # readers and a writer at once: WAL (a rollback journal would make
         ledger.ok("db", "journal", "wal")  # the writer wait for the report instead)
     store = Store(ledger.target)
-    writer = Library(ledger.target, actor="writer")
+    writer = Library(ledger.target, actor="writer", new_analysts=True)
     try:
         with store.snapshot() as conn:
             sc = Scorecard(conn, Request(as_of=date.today()))

@@ -194,7 +194,8 @@ def test_library_entry_point_with_an_injected_clock(ledger):
     from ledger import Ledger
     from ledger.errors import RuleViolation
 
-    with Ledger(ledger.target, actor="script", clock=lambda: date(2016, 6, 30)) as lg:
+    with Ledger(ledger.target, actor="script", clock=lambda: date(2016, 6, 30),
+                new_analysts=True) as lg:  # a script that names new people
         # the published call: recorded today from the 2015 article, so it still counts
         lg.add_source("Outlook", key="outlook", published_on=date(2015, 1, 1), authors=["Ann"])
         done = lg.add_claim("Via the library", author="Ann", made_on=date(2015, 1, 1),

@@ -172,6 +172,15 @@ def root(
             "env LEDGER_BUSY_TIMEOUT).",
         ),
     ] = None,
+    new_analyst: Annotated[
+        bool,
+        typer.Option(
+            "--new-analyst",
+            help="Let this command add the analysts it names (--as, --by, --author) that the "
+            "ledger does not know yet; without it an unknown name is refused with the nearest "
+            "ones (`ledger analyst add NAME` adds one for good).",
+        ),
+    ] = False,
     no_pager: Annotated[
         bool,
         typer.Option(
@@ -205,6 +214,7 @@ def root(
         db_given=given,
         pager=not no_pager,
         clock=config.today,
+        new_analysts=new_analyst,
     )
     # ... the team's settings are in the ledger, and in the file beside it
     config.load(db, ledger=state.team_settings, where=f"the ledger ({db})")

@@ -23,6 +23,7 @@ class AppState:
     db_given: bool = False
     pager: bool = True  # long text output goes through a pager on a terminal
     clock: Callable[[], date] = date.today
+    new_analysts: bool = False  # --new-analyst: changes may add the analysts they name
     _open: list[Store] = field(default_factory=list)
     _main: Store | None = None
 
@@ -34,7 +35,8 @@ class AppState:
         from ledger.api import Ledger
         from ledger.config import zone
 
-        lg = Ledger(self.store(), actor=self.actor, clock=self.clock, zone=zone())
+        lg = Ledger(self.store(), actor=self.actor, clock=self.clock, zone=zone(),
+                    new_analysts=self.new_analysts)
         if lg.warning:
             typer.echo(f"warning: {lg.warning}", err=True)
         return lg

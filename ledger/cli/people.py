@@ -16,19 +16,36 @@ ANALYSTS = Columns(text=["name", "email", "claims", "forecasts"],
                    labels={"created_at": "since"}, shrink="email", caps={"name": 30})
 
 
+VERBS = ("add", "rename", "merge")
+
+
 def analyst(
     ctx: typer.Context,
-    name: Annotated[Optional[str], typer.Argument(
-        metavar="[NAME]", show_default=False, autocompletion=complete.analyst_names,
-        help="The analyst to change (any case); without it, list every analyst.")] = None,
+    words: Annotated[Optional[list[str]], typer.Argument(
+        metavar="[NAME | add NAME | rename OLD NEW | merge A INTO B]", show_default=False,
+        autocompletion=complete.analyst_names,
+        help="An analyst to show or change (any case); `add NAME` registers someone, "
+        "`rename OLD NEW` renames, `merge A INTO B` makes two names one person. Without "
+        "any, every analyst is listed.")] = None,
     email: Annotated[Optional[str], typer.Option(
         metavar="ADDR", help="Where `ledger remind` writes to them.")] = None,
     no_email: Annotated[bool, typer.Option(
         "--no-email", help="Stop reminding them (remove the address).")] = False,
+    affiliation: Annotated[Optional[str], typer.Option(
+        metavar="TEXT", help="With `add`: where they work.")] = None,
     fmt: o.ListingFormat = "text",
 ) -> None:
-    """List analysts with their claims, forecasts and addresses, or set one's address."""
+    """List analysts with their claims, forecasts and addresses; add, rename or merge them;
+    set one's address. Every change is audited."""
     lg = ctx.obj.ledger()
+    words = words or []
+    if words and words[0] in VERBS:
+        _verb(lg, words, email, affiliation)
+        return
+    if len(words) > 1:
+        raise typer.BadParameter(f"one name at a time (or {', '.join(VERBS)})",
+                                 param_hint="NAME")
+    name = words[0] if words else None
     if email is None and not no_email:
         emit(lg.analysts(name), fmt, ANALYSTS)
         return
@@ -37,6 +54,22 @@ def analyst(
     d = lg.set_email(name, None if no_email else email)
     done(f"{d.key}: {'reminders go to ' + d.detail if d.detail else 'no address'}; "
          f"event {d.event}")
+
+
+def _verb(lg: Any, words: list[str], email: str | None, affiliation: str | None) -> None:
+    verb, args = words[0], words[1:]
+    if verb == "add" and len(args) == 1:
+        d = lg.add_analyst(args[0], email=email, affiliation=affiliation)
+        done(f"added analyst {d.key}; event {d.event}")
+    elif verb == "rename" and len(args) == 2:
+        d = lg.rename_analyst(args[0], args[1])
+        done(f"renamed {d.detail} to {d.key}; event {d.event}")
+    elif verb == "merge" and len(args) in (2, 3) and (len(args) == 2 or args[1] == "INTO"):
+        d = lg.merge_analysts(args[0], args[-1])
+        done(f"merged {d.detail} into {d.key}; event {d.event}")
+    else:
+        usage = {"add": "add NAME", "rename": "rename OLD NEW", "merge": "merge A INTO B"}
+        raise typer.BadParameter(f"use `ledger analyst {usage[verb]}`", param_hint="NAME")
 
 
 def remind(

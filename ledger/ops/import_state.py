@@ -52,8 +52,13 @@ class State:
         return sum(1 for _ in self.of(kind))
 
     def who(self, name: str, no: str) -> int:
-        """The analyst's id, added from the file's analyst record on first use."""
+        """The analyst's id (the name in any case, as everywhere), added from the file's
+        analyst record on first use."""
         if name in self.names:
+            return self.names[name]
+        folded = {i for n, i in self.names.items() if n.casefold() == name.casefold()}
+        if len(folded) == 1:
+            self.names[name] = folded.pop()
             return self.names[name]
         if name not in self.file_analysts:
             raise ImportFileError(f"{no}: analyst {name!r} is neither in the file nor in "

@@ -79,8 +79,12 @@ def _import(conn: Connection, store: Store, actor: str, records: list[Labelled] 
                 prints=audit.RowPrints(conn),
                 history=history, weak=weak)
     try:
+        known = set(st.names.values())
         for no, r in st.of("analyst"):
-            st.who(r["name"], no)
+            aid = st.who(r["name"], no)
+            if aid in known and refresh.analyst_since(st.conn, aid, r["created_at"],
+                                                            st.before, st.after):
+                st.updated["analyst"] += 1
         _sources(st)
         _claims(st, progress)
         _known_on(st)

@@ -10,8 +10,9 @@ from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
 from ledger.core.keys import NAME_LIMIT, required_text
-from ledger.errors import NotFound
+from ledger.errors import NotFound, UsageError
 from ledger.store.audit import Journal
+from ledger.store.engine import NEW_ANALYSTS
 from ledger.store.tables import ANALYST, CLAIM, CLAIM_ALIAS, RESOLUTION, SOURCE, insert_id
 from ledger.store.types import utcnow
 
@@ -38,24 +39,48 @@ def names(conn: Connection) -> dict[int, str]:
     return {int(i): str(n) for i, n in conn.execute(select(ANALYST.c.id, ANALYST.c.name))}
 
 
-def analyst_id(conn: Connection, name: str, journal: Journal | None, *, create: bool = True,
-               when: datetime | None = None) -> int:
-    """The analyst's id; created on first use (recorded in the change's event)."""
+def analyst_id(conn: Connection, name: str, journal: Journal | None, *,
+               create: bool | None = None, when: datetime | None = None) -> int:
+    """The analyst a typed name means, whatever its case and surrounding space. An unknown
+    name is refused with the nearest names, so a typo never becomes a new person, unless the
+    write may add analysts (``create``, else the ``--new-analyst`` policy its store carries);
+    a new one is recorded in the change's event."""
     name = required_text(name, "analyst name", limit=NAME_LIMIT)
     row = conn.execute(select(ANALYST.c.id).where(ANALYST.c.name == name)).first()
     if row is not None:
         return int(row[0])
-    if not create:
-        known = [r[0] for r in conn.execute(select(ANALYST.c.name))]
-        close = difflib.get_close_matches(name, known, n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise NotFound(f"no analyst named {name!r}{hint}")
+    known = names(conn)
+    folded = sorted(i for i, n in known.items() if n.casefold() == name.casefold())
+    if len(folded) == 1:
+        return folded[0]
+    if folded:
+        raise UsageError(f"{name!r} names {len(folded)} analysts ("
+                         f"{', '.join(known[i] for i in folded)}); give the exact name, or "
+                         "merge them (`ledger analyst merge A INTO B`)")
+    allowed = conn.get_execution_options().get(NEW_ANALYSTS, False) if create is None \
+        else create
+    if not allowed:
+        raise NotFound(f"no analyst named {name!r}{_nearest(name, known.values())}; add them "
+                       f"with `ledger analyst add {_quoted(name)}` (or give --new-analyst)")
     new_id = insert_id(conn,
         ANALYST.insert().values(name=name, created_at=when or utcnow())
     )
     if journal is not None:
         journal.touch("analyst", new_id)
     return new_id
+
+
+def _nearest(name: str, known: Any) -> str:
+    pool = list(known)
+    close = difflib.get_close_matches(name, pool, n=3, cutoff=0.5)
+    close += [n for n in pool if name.casefold() in n.casefold() and n not in close]
+    return f"; did you mean {', '.join(close[:3])}?" if close else ""
+
+
+def _quoted(name: str) -> str:
+    import shlex
+
+    return shlex.quote(name)
 
 
 def _find(conn: Connection, table: Table, what: str, ref: str | int) -> Row:
@@ -106,10 +131,7 @@ def analyst_ids(conn: Connection, name: str) -> list[int]:
     folded = [i for i, n in known.items() if n.casefold() == name.casefold()]
     if folded:
         return folded
-    close = difflib.get_close_matches(name, list(known.values()), n=3, cutoff=0.5)
-    close += [n for n in known.values() if name.casefold() in n.casefold() and n not in close]
-    hint = f"; did you mean {', '.join(close[:3])}?" if close else ""
-    raise NotFound(f"no analyst named {name!r}{hint}")
+    raise NotFound(f"no analyst named {name!r}{_nearest(name, known.values())}")
 
 
 def starting_with(target: str, column: str, prefix: str, limit: int = 200) -> list[str]:

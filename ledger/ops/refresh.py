@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from ledger.core.jsonenc import canonical
 from ledger.ops.records import ImportFileError, Record
 from ledger.store import audit
-from ledger.store.tables import CLAIM, CLAIM_TAG, FORECAST, RESOLUTION
+from ledger.store.tables import ANALYST, CLAIM, CLAIM_TAG, FORECAST, RESOLUTION
 
 #: Claim fields a newer export may change.
 MUTABLE = ("statement", "due_on", "due_basis", "due_note", "criteria", "tags", "source")
@@ -90,3 +90,18 @@ def resolution(conn: Connection, cid: int, r: Record, row: dict[str, Any], next_
                                           f"{r['known_on'].isoformat()})"))
     _changed(conn, "resolution", current["id"], before, after)
     return "update", new
+
+
+def analyst_since(conn: Connection, aid: int, created_at: datetime, before: dict[str, Any],
+                  after: dict[str, Any]) -> bool:
+    """A person this ledger already knows whom the file knew earlier (a ledger made by the
+    same person, say): they exist since the earlier time. True when it changed."""
+    have = conn.execute(select(ANALYST.c.created_at).where(ANALYST.c.id == aid)).scalar_one()
+    if have <= created_at:
+        return False
+    key = f"analyst/{aid}"
+    if key not in before:
+        before[key] = audit.states(conn, "analyst", [aid]).get(key)
+    conn.execute(update(ANALYST).where(ANALYST.c.id == aid).values(created_at=created_at))
+    _changed(conn, "analyst", aid, before, after)
+    return True

@@ -24,7 +24,7 @@ from ledger.store.schema import (
     has_ledger_tables,
     user_tables,
 )
-from ledger.store.tables import TABLES_IN_LOAD_ORDER, metadata
+from ledger.store.tables import ANALYST, TABLES_IN_LOAD_ORDER, insert_id, metadata
 from ledger.store.types import utcnow
 from ledger.version import __version__
 
@@ -77,13 +77,21 @@ def migrate_to(store: Store, target: str, *, downgrade: bool = False,
 
 
 def init(store: Store, actor: str) -> str:
-    """A new ledger at the newest schema. Refuses anything that already holds data."""
+    """A new ledger at the newest schema, with the person who made it as its first analyst.
+    Refuses anything that already holds data."""
     existed = store.path is not None and store.path.exists()
     refuse_non_empty(store, "init")
+
+    def first_event(conn: Connection) -> None:
+        now = utcnow()
+        me = insert_id(conn, ANALYST.insert().values(name=actor, created_at=now))
+        audit.append(conn, actor=actor, action="db.init", entity="ledger", entity_id=None,
+                     claim_id=None, before=None,
+                     after={"schema": SCHEMA_HEAD, "tool": __version__,
+                            **audit.states(conn, "analyst", [me])}, at=now)
+
     try:
-        migrate_to(store, "head", then=lambda conn: audit.append(
-            conn, actor=actor, action="db.init", entity="ledger", entity_id=None, claim_id=None,
-            before=None, after={"schema": SCHEMA_HEAD, "tool": __version__}))
+        migrate_to(store, "head", then=first_event)
     except BaseException:
         if store.path is not None and not existed and store.path.exists():
             store.dispose()

@@ -109,11 +109,17 @@ def begin_immediate(dbapi: sqlite3.Connection, wait: float) -> None:
         dbapi.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
 
 
+#: The execution option a write carries when it may add the analysts it names.
+NEW_ANALYSTS = "ledger_new_analysts"
+
+
 class Store:
     """A ledger location (SQLite path or PostgreSQL URL) and its engine."""
 
     def __init__(self, target: str, *, create: bool = False, wait: float | None = None) -> None:
         self.target = target
+        #: whether a change may add the analysts it names (``ledger.ops.lookup.analyst_id``)
+        self.new_analysts = False
         self.path: Path | None = None
         self.network = False
         if is_url(target):
@@ -229,7 +235,8 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction: the whole change or nothing."""
-        with (self._errors(), self.engine.connect().execution_options(ledger_write=True) as conn,
+        options = {"ledger_write": True, NEW_ANALYSTS: self.new_analysts}
+        with (self._errors(), self.engine.connect().execution_options(**options) as conn,
               conn.begin()):
             yield conn
 
