@@ -210,3 +210,72 @@ def test_any_site_manifest_keeps_the_promise_and_removes_nothing_outside(content
     _promise(lg, ["report", "--format", "site", "--out", str(site), "--force"])
     assert victim.read_text() == "keep"
     assert (site / "index.html").is_file()
+
+
+# -- other trackers' files with hostile cells ---------------------------------------------------
+
+SAMPLES = Path(__file__).resolve().parent / "import_samples"
+#: (sample, --from): every CSV route an import takes
+CSV_SAMPLES = [("predictionbook.csv", "predictionbook"), ("fatebook.csv", "fatebook"),
+               ("fatebook-import.csv", "fatebook-sheet"), ("iqisa-gjp.csv", "iqisa-gjp"),
+               ("iqisa-predictionbook.csv", "iqisa-predictionbook"),
+               ("metaculus/question_data.csv", "metaculus"),
+               ("metaculus/forecast_data.csv", "metaculus"), ("gjp-ifps.csv", "gjp")]
+CELL = st.one_of(VALUE, st.sampled_from([
+    "0001-01-01T00:00+14:00", "9999-12-31 23:59:59 -1400", "0000-00-00", "2024-02-30 25:61",
+    "10" * 20, "-1e400", "1e-400", "NaN", "Infinity", "['a', ", "[" * 300, "None", "NULL",
+    "1/1/1", "13/45/99", "abc@def", "\x00", '"', "binary", "numeric", "multiple_choice",
+    "yes", "no", "annulled", "-1", "2147483648", "9223372036854775808"]))
+
+
+@st.composite
+def hostile_sheet(draw) -> tuple[str, str, str]:
+    """A sample file with some cells replaced, and how to name it."""
+    import csv
+    import io
+
+    name, fmt = draw(st.sampled_from(CSV_SAMPLES))
+    rows = list(csv.reader(io.StringIO((SAMPLES / name).read_text(encoding="utf-8",
+                                                                  errors="replace"))))
+    for _ in range(draw(st.integers(1, 4))):
+        r = draw(st.integers(1, max(1, len(rows) - 1)))
+        if r < len(rows) and rows[r]:
+            c = draw(st.integers(0, len(rows[r]) - 1))
+            rows[r][c] = draw(CELL)
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return name, fmt, out.getvalue()
+
+
+@FUZZ
+@given(hostile_sheet(), st.booleans())
+def test_hostile_cells_in_other_trackers_files_keep_the_promise(sheet, zipped):
+    import shutil
+    import zipfile
+
+    name, fmt, text = sheet
+    lg = _ledger()
+    work = Path(lg.target).parent / "hostile"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    if fmt == "metaculus":  # the download is a folder (or a zip) of three files
+        for f in (SAMPLES / "metaculus").iterdir():
+            shutil.copy(f, work / f.name)
+        (work / Path(name).name).write_text(text, encoding="utf-8", errors="surrogatepass")
+        target = work
+        if zipped:
+            target = work.with_suffix(".zip")
+            with zipfile.ZipFile(target, "w") as zf:
+                for f in work.iterdir():
+                    zf.write(f, f.name)
+    else:
+        target = work / Path(name).name
+        target.write_text(text, encoding="utf-8", errors="surrogatepass")
+        if zipped:
+            with zipfile.ZipFile(target.with_suffix(".zip"), "w") as zf:
+                zf.write(target, target.name)
+            target = target.with_suffix(".zip")
+    args = ["import", str(target), "--from", fmt]
+    if fmt == "gjp":
+        args.insert(2, str(SAMPLES / "gjp-survey_fcasts.csv"))
+    _promise(lg, [*args, "--dry-run"])

@@ -144,7 +144,7 @@ def _forecasts(batch: Batch, rows: Rows, letters: dict[str, dict[str, str]]) -> 
         note += ", a withdrawal: the ledger keeps it standing)" if kind == "4" else ")"
         keys = letters[ifp]
         if len(keys) == 1 and "a" not in values and "b" in values:
-            values["a"] = repr(1 - float(values["b"]))
+            values["a"] = repr(1 - _num(values["b"]))
         if len(keys) == 1 and {"a", "b"} <= set(values.keys()):
             total = _num(values["a"]) + _num(values["b"])
             if abs(total - 1) > 0.001:

@@ -188,8 +188,12 @@ def _gjp(batch: Batch, frame: Rows, titles: dict[str, str]) -> None:
         at = _when(label, stamp, batch)
         for letter, key in keys[ifp].items():
             if letter in values:
-                batch.forecast(label, key, by=who, p=float(values[letter]), at=at,
-                               given=values[letter])
+                try:
+                    p = float(values[letter])
+                except ValueError:
+                    batch.reject(label, f"probability {values[letter][:20]!r} is not a number")
+                    continue
+                batch.forecast(label, key, by=who, p=p, at=at, given=values[letter])
 
 
 def _gjp_question(batch: Batch, label: str, r: dict[str, str], ifp: str, first: date,
