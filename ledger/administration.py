@@ -65,6 +65,29 @@ class Administration:
 
         return admin.copy_ledger(self.store, dest, then=then)
 
+    def add_key(self, new: Any, *, note: str | None = None) -> Done:
+        """Register ``new`` (a ``ledger.store.signing.Signer``) as the actor's signing key;
+        a key they had is revoked by the same change, which it must sign."""
+        from ledger.ops import keys
+
+        return keys.add_key(self.store, self.actor, new, note=note)
+
+    def revoke_key(self, which: str | None = None, *, note: str | None = None) -> Done:
+        from ledger.ops import keys
+
+        return keys.revoke(self.store, self.actor, which, note=note)
+
+    def keys(self) -> list[dict[str, Any]]:
+        from ledger.ops import keys
+
+        return keys.listing(self.store)
+
+    def require_signatures(self, on: bool, *, note: str | None = None) -> Done:
+        """Unsigned changes by analysts with a key fail at entry (audited, like the grace)."""
+        from ledger.ops import keys
+
+        return keys.require(self.store, self.actor, on, note=note)
+
     def backup(self, dest: Path) -> Path:
         from ledger.store import admin
 

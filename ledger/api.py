@@ -52,11 +52,15 @@ class Ledger(Administration, Roster):
         check_schema: bool = True,
         zone: tzinfo = UTC,
         new_analysts: bool = False,
+        signer: Any = None,
     ) -> None:
         """``new_analysts``: changes may add the analysts they name (``--new-analyst``);
-        without it a name the ledger does not know is refused with the nearest ones."""
+        without it a name the ledger does not know is refused with the nearest ones.
+        ``signer``: the actor's private key (``ledger.keyring.load``); their changes are
+        signed with it."""
         self.store = target if isinstance(target, Store) else Store(target, wait=wait)
         self.store.new_analysts = new_analysts
+        self.store.signer = signer  # ``ledger.store.signing.Signer``: changes are signed
         self.actor = actor
         self.clock = clock
         self.zone = zone  # the zone of the clock's days (a report's --as-of day ends there)

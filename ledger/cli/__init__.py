@@ -226,6 +226,7 @@ from ledger.cli import configure as _configure  # noqa: E402 - commands register
 from ledger.cli import db as _db  # noqa: E402
 from ledger.cli import exchange as _exchange  # noqa: E402
 from ledger.cli import extract as _extract  # noqa: E402
+from ledger.cli import keys as _keys  # noqa: E402
 from ledger.cli import people as _people  # noqa: E402
 from ledger.cli import record as _record  # noqa: E402
 from ledger.cli import report as _report  # noqa: E402
@@ -240,6 +241,7 @@ _seed.register(app)
 _extract.register(app)
 _people.register(app)
 _configure.register(app)
+_keys.register(app)
 app.add_typer(_db.app, name="db")
 
 

@@ -34,9 +34,10 @@ class AppState:
         """The ledger at --db, refused unless it is a ledger at this schema."""
         from ledger.api import Ledger
         from ledger.config import zone
+        from ledger.keyring import load
 
         lg = Ledger(self.store(), actor=self.actor, clock=self.clock, zone=zone(),
-                    new_analysts=self.new_analysts)
+                    new_analysts=self.new_analysts, signer=load(self.actor))
         if lg.warning:
             typer.echo(f"warning: {lg.warning}", err=True)
         return lg

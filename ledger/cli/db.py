@@ -125,6 +125,19 @@ def grace(
     done(f"grace period set to {d.detail} days; event {d.event}")
 
 
+@app.command("require-signatures")
+def require_signatures(
+    ctx: typer.Context,
+    state: Annotated[o.OnOff, typer.Argument(
+        metavar="on|off", show_default=False,
+        help="on: a change by an analyst with a key must be signed with it, or it is refused.")],
+    note: o.Note = None,
+) -> None:
+    """Refuse unsigned changes by analysts who have a key (`ledger key new`); audited."""
+    d = ctx.obj.ledger().require_signatures(state == "on", note=note)
+    done(f"signatures required: {d.detail}; event {d.event}")
+
+
 @app.command()
 def backup(
     ctx: typer.Context,

@@ -120,6 +120,7 @@ IfVersion = Annotated[
         help="Refuse if the claim's version is no longer N (see `show`); for scripts.",
     ),
 ]
+OnOff = Literal["on", "off"]
 Note = Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="Why.")]
 Force = Annotated[bool, typer.Option("--force", help="Replace the --out file if it exists.")]
 #: A string, not a Path: Click's path type drops a trailing '/', which means "a folder" here.

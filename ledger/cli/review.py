@@ -38,7 +38,7 @@ SOURCES = Columns(
     labels=LABELS, shrink="title", caps={"key": 24, "outlet": 20, "authors": 20})
 EVENTS = Columns(
     text=["id", "at", "actor", "action", "claim_id", "summary"],
-    full=["id", "at", "actor", "action", "claim_id", "summary", "hash"],
+    full=["id", "at", "actor", "action", "claim_id", "summary", "hash", "signed"],
     labels=LABELS, shrink="summary", caps={"actor": 12})
 PHRASES = Columns(
     text=["phrase", "probability", "band", "vague", "aliases"],
@@ -148,8 +148,13 @@ def log(
                                                  help="The last N events.")] = None,
     fmt: o.ListingFormat = "text",
 ) -> None:
-    """The audit log: who changed what, when, with before and after (json)."""
-    emit(ctx.obj.ledger().log(claim, limit=limit), fmt, EVENTS)
+    """The audit log: who changed what, when, with before and after (json). A change signed
+    with its actor's key shows their name with a ✓ (`db check` verifies every signature)."""
+    rows = ctx.obj.ledger().log(claim, limit=limit)
+    if fmt in ("text", "md"):
+        rows = [{**r, "actor": f"{r['actor']} ✓" if r["signed"] else r["actor"]}
+                for r in rows]
+    emit(rows, fmt, EVENTS)
 
 
 def phrases(fmt: o.ListingFormat = "text") -> None:

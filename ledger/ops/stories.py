@@ -244,7 +244,8 @@ def event_row(r: Row) -> Row:
     after = json.loads(r["after"]) if r["after"] else None
     return {"id": r["id"], "at": r["at"], "actor": r["actor"], "action": r["action"],
             "claim_id": r["claim_id"], "summary": summarize(r["action"], before, after),
-            "before": before, "after": after, "hash": r["hash"]}
+            "before": before, "after": after, "hash": r["hash"],
+            "signed": r.get("signature") is not None}
 
 
 def summarize(action: str, before: Any, after: Any) -> str:

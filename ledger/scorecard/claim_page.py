@@ -92,7 +92,8 @@ def claim_page(sc: Scorecard, s: dict[str, Any], footer: str) -> str:
     if s.get("history"):
         parts.append(table(
             [("When (UTC)", "num"), ("Who", ""), ("What", ""), ("Detail", "wide")],
-            [[esc(e["at"].astimezone(UTC).strftime("%Y-%m-%d %H:%M")), esc(e["actor"]),
+            [[esc(e["at"].astimezone(UTC).strftime("%Y-%m-%d %H:%M")),
+              esc(e["actor"]) + (" ✓" if e.get("signed") else ""),
               esc(e["action"]), esc(e["summary"])] for e in s["history"]]))
     else:
         parts.append("<p class='note'>No change to this claim recorded in the ledger's "

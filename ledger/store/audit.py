@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 from ledger.core.jsonenc import canonical
 from ledger.store.tables import (
     ANALYST,
+    ANALYST_KEY,
     CLAIM,
     CLAIM_ALIAS,
     CLAIM_TAG,
@@ -59,6 +60,7 @@ class Fold:
 #: entity -> (table, child tables folded into its state). Every table but the event log.
 TRACKED: dict[str, tuple[Table, tuple[Fold, ...]]] = {
     "analyst": (ANALYST, ()),
+    "analyst_key": (ANALYST_KEY, ()),
     "source": (SOURCE, (Fold(SOURCE_AUTHOR, "source_id", ("analyst_id",), "authors",
                              ("position", "analyst_id")),)),
     "claim": (CLAIM, (Fold(CLAIM_TAG, "claim_id", ("tag",), "tags", ("tag",)),)),
@@ -258,6 +260,7 @@ def append(
         "after": None if after is None else canonical(after),
     }
     digest = event_hash(prev, ev)
+    signature = _signature(conn, actor, digest, datetime.fromisoformat(ev["at"]))
     conn.execute(
         EVENT.insert().values(
             id=ev["id"],
@@ -271,9 +274,45 @@ def append(
             after=ev["after"],
             prev_hash=prev,
             hash=digest,
+            signature=signature,
         )
     )
     return int(ev["id"])
+
+
+def _signature(conn: Connection, actor: str, digest: str, at: datetime) -> str | None:
+    """``KEY_ID:SIGNATURE`` when this write carries the actor's key and the ledger knows it;
+    an unsigned change by an analyst with a key is refused when the ledger requires
+    signatures."""
+    from ledger.store import signing
+
+    signer = conn.get_execution_options().get(signing.SIGNER)
+    if signer is not None and signer.name.casefold() == actor.casefold():
+        kid = conn.execute(select(ANALYST_KEY.c.id).where(  # valid now (or revoked by this)
+            ANALYST_KEY.c.public_key == signer.public_b64,
+            ANALYST_KEY.c.revoked_at.is_(None) | (ANALYST_KEY.c.revoked_at >= at))).scalar()
+        if kid is not None:
+            return f"{kid}:{signer.sign(digest)}"
+    required = conn.execute(select(SETTING.c.value).where(SETTING.c.name == signing.REQUIRE)
+                            .order_by(SETTING.c.recorded_at.desc(), SETTING.c.id.desc())
+                            .limit(1)).scalar()
+    if required == "on" and keys_of(conn, actor):
+        from ledger.errors import RuleViolation
+
+        raise RuleViolation(f"this ledger requires signatures, and {actor} has a key that is "
+                            "not on this machine (`ledger key new` keeps it in your "
+                            "configuration folder)")
+    return None
+
+
+def keys_of(conn: Connection, name: str) -> list[int]:
+    """The unrevoked keys of the analyst ``name`` means (any case)."""
+    ids = [int(i) for i, n in conn.execute(select(ANALYST.c.id, ANALYST.c.name))
+           if str(n).casefold() == name.casefold()]
+    if not ids:
+        return []
+    return [int(k) for (k,) in conn.execute(select(ANALYST_KEY.c.id).where(
+        ANALYST_KEY.c.analyst_id.in_(ids), ANALYST_KEY.c.revoked_at.is_(None)))]
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,7 @@ def verify(conn: Connection, anchor: Head | None = None) -> list[str]:
     if not anchored and anchor is not None:
         problems.append((anchor.events, f"the history no longer holds the anchor {anchor}: "
                                         "events up to it were removed or rewritten"))
+    problems += signature_problems(conn)
     problems.sort(key=lambda p: p[0])
     return [text for _, text in problems]
 
@@ -210,3 +211,66 @@ def _compare(conn: Connection, unreadable: set[str]) -> list[tuple[int, str]]:
             out.append((int(ev), f"{entity} {row_id} recorded by event {ev} is missing: "
                                  "deleted behind the tool's back"))
     return out
+
+
+def signature_problems(conn: Connection) -> list[tuple[int, str]]:
+    """Every signature that does not hold, and every change an analyst with a key made
+    without one (``ledger.store.signing``): in log order. A key's signatures count from the
+    change that added it until the one that revoked it; a key added while its analyst had
+    another must be vouched for by that one; only its own analyst's keys change a key."""
+    from ledger.store.signing import verify
+    from ledger.store.tables import ANALYST, ANALYST_KEY
+
+    keys = {int(r["id"]): r for r in conn.execute(select(ANALYST_KEY)).mappings()}
+    signed = conn.execute(select(EVENT.c.id).where(EVENT.c.signature.is_not(None))
+                          .limit(1)).first()
+    if not keys and signed is None:
+        return []
+    ids = {str(n).casefold(): int(i) for i, n in conn.execute(select(ANALYST.c.id,
+                                                                     ANALYST.c.name))}
+    for (before,) in conn.execute(select(EVENT.c.before).where(
+            EVENT.c.action == "analyst.rename")):  # the names analysts had before
+        for key, state in (json.loads(before) if before else {}).items():
+            if key.startswith("analyst/") and isinstance(state, dict):
+                ids.setdefault(str(state.get("name", "")).casefold(), int(key.split("/")[1]))
+
+    def valid(k: Any, at: datetime) -> bool:
+        return bool(k["added_at"] <= at and (k["revoked_at"] is None or k["revoked_at"] >= at))
+
+    problems: list[tuple[int, str]] = []
+    q = select(EVENT.c.id, EVENT.c.at, EVENT.c.actor, EVENT.c.hash, EVENT.c.signature,
+               EVENT.c.after).order_by(EVENT.c.id)
+    for eid, at, actor, chained, sig, after in conn.execute(
+            q.execution_options(stream_results=True, yield_per=500)):
+        aid = ids.get(str(actor).casefold())
+        held = [k for k in keys.values() if k["analyst_id"] == aid and valid(k, at)]
+        if sig is None:
+            if held:
+                problems.append((eid, f"event {eid} by {actor} is not signed, but {actor} had "
+                                      f"a key then ({held[0]['fingerprint'][:16]})"))
+        else:
+            kid, _, b64 = str(sig).partition(":")
+            k = keys.get(int(kid)) if kid.isdigit() else None
+            if k is None:
+                problems.append((eid, f"event {eid} is signed with a key the ledger does not "
+                                      "hold"))
+            elif k["analyst_id"] != aid:
+                problems.append((eid, f"event {eid} by {actor} is signed with another "
+                                      "analyst's key"))
+            elif not valid(k, at):
+                problems.append((eid, f"event {eid} is signed with key {k['fingerprint'][:16]}"
+                                      ", which was not valid then"))
+            elif not verify(k["public_key"], chained, b64):
+                problems.append((eid, f"event {eid} has a signature that does not match it "
+                                      f"(key {k['fingerprint'][:16]})"))
+            elif k["added_at"] == at and any(o["added_at"] < at for o in held):
+                problems.append((eid, f"event {eid}: a new key of {actor} vouched for itself "
+                                      "while an earlier key was valid"))
+        if after and '"analyst_key/' in after:
+            for key in json.loads(after):
+                if key.startswith("analyst_key/"):
+                    k = keys.get(int(key.split("/")[1]))
+                    if k is not None and k["analyst_id"] != aid:
+                        problems.append((eid, f"event {eid} by {actor} changed another "
+                                              "analyst's key"))
+    return problems

@@ -23,6 +23,7 @@ from sqlalchemy.pool import NullPool
 
 from ledger.errors import LedgerError, SchemaMismatch, StorageBusy, StorageError, UsageError
 from ledger.store import fs
+from ledger.store.signing import SIGNER
 
 APPLICATION_ID = 0x4C454447  # "LEDG": marks a SQLite file as a ledger
 PG_WRITE_LOCK = 0x4C454447  # advisory lock key that serializes writers on PostgreSQL
@@ -120,6 +121,8 @@ class Store:
         self.target = target
         #: whether a change may add the analysts it names (``ledger.ops.lookup.analyst_id``)
         self.new_analysts = False
+        #: the actor's private key, when they have one here (``ledger.store.signing``)
+        self.signer: Any = None
         self.path: Path | None = None
         self.network = False
         if is_url(target):
@@ -235,7 +238,8 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction: the whole change or nothing."""
-        options = {"ledger_write": True, NEW_ANALYSTS: self.new_analysts}
+        options = {"ledger_write": True, NEW_ANALYSTS: self.new_analysts,
+                   SIGNER: self.signer}
         with (self._errors(), self.engine.connect().execution_options(**options) as conn,
               conn.begin()):
             yield conn

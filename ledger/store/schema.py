@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from ledger.errors import SchemaMismatch
 
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
 

@@ -67,6 +67,20 @@ ANALYST = Table(
     CheckConstraint("length(name) > 0", name="name_not_empty"),
 )
 
+#: An analyst's public signing keys (``ledger key new``): changes they record are signed with
+#: the private key, which never leaves their machine. A key signs from ``added_at`` until it is
+#: revoked (``revoked_at``); its earlier signatures stay valid.
+ANALYST_KEY = Table(
+    "analyst_key", metadata,
+    Column("id", Integer, primary_key=True),
+    _fk("analyst_id", "analyst.id", index=True),
+    Column("public_key", String(64), nullable=False, unique=True),  # raw Ed25519, base64
+    Column("fingerprint", String(32), nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+    Column("note", Text),
+)
+
 SOURCE = Table(
     "source", metadata,
     Column("id", Integer, primary_key=True),
@@ -257,6 +271,9 @@ EVENT = Table(
     Column("after", Text),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
+    #: ``KEY_ID:SIGNATURE`` (base64 Ed25519 over the hash) when the actor signed the change;
+    #: outside the hash, so signing never changes the chain
+    Column("signature", String(120)),
 )
 
 #: The rows an event adds in bulk (an import), each with its fingerprint: written a batch at a
@@ -271,7 +288,7 @@ EVENT_ROW = Table(
 
 #: Parents before children: the order a copy or a bulk load writes them in.
 TABLES_IN_LOAD_ORDER: tuple[Table, ...] = (
-    ANALYST, SOURCE, SOURCE_AUTHOR, CLAIM, CLAIM_TAG, FORECAST, EVIDENCE, RESOLUTION,
+    ANALYST, ANALYST_KEY, SOURCE, SOURCE_AUTHOR, CLAIM, CLAIM_TAG, FORECAST, EVIDENCE, RESOLUTION,
     RES_EVIDENCE, READING, SETTING, CLAIM_ALIAS, REMINDER, EVENT, EVENT_ROW,
 )
 
