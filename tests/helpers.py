@@ -14,7 +14,8 @@ from typer.testing import CliRunner, Result
 
 from ledger.cli import app
 
-TABLES = ("analyst", "analyst_key", "source", "source_author", "claim", "claim_tag", "forecast", "evidence",
+TABLES = ("analyst", "analyst_key", "source", "source_author", "claim", "claim_tag", "forecast",
+          "evidence",
           "resolution", "resolution_evidence", "resolution_reading", "setting", "claim_alias",
           "reminder", "event", "event_row",
           "alembic_version")
