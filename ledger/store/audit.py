@@ -261,7 +261,8 @@ def append(
     }
     digest = event_hash(prev, ev)
     signature = _signature(conn, actor, digest, datetime.fromisoformat(ev["at"]))
-    conn.execute(
+    signed = {} if signature is None else {"signature": signature}  # (a migration may run
+    conn.execute(                                                    # before 0007 added it)
         EVENT.insert().values(
             id=ev["id"],
             at=datetime.fromisoformat(ev["at"]),
@@ -274,7 +275,7 @@ def append(
             after=ev["after"],
             prev_hash=prev,
             hash=digest,
-            signature=signature,
+            **signed,
         )
     )
     return int(ev["id"])
