@@ -38,9 +38,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def smtp(monkeypatch) -> Iterator[Inbox]:
-    inbox = Inbox()
+def _serve(inbox: Any, monkeypatch: Any) -> Iterator[Any]:
+    """A real SMTP server on a free port, with the ledger's settings pointing at it."""
     port = _free_port()
     server = aiosmtpd.Controller(inbox, hostname="127.0.0.1", port=port)
     server.start()  # returns once the server accepts connections
@@ -51,6 +50,11 @@ def smtp(monkeypatch) -> Iterator[Inbox]:
         yield inbox
     finally:
         server.stop()
+
+
+@pytest.fixture
+def smtp(monkeypatch) -> Iterator[Inbox]:
+    yield from _serve(Inbox(), monkeypatch)
 
 
 @pytest.fixture
@@ -157,17 +161,7 @@ class Refusing(Inbox):
 
 @pytest.fixture
 def picky(monkeypatch) -> Iterator[Refusing]:
-    inbox = Refusing({"alice@example.org"})
-    port = _free_port()
-    server = aiosmtpd.Controller(inbox, hostname="127.0.0.1", port=port)
-    server.start()
-    monkeypatch.setenv("LEDGER_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("LEDGER_SMTP_PORT", str(port))
-    monkeypatch.setenv("LEDGER_SMTP_FROM", "ledger@example.org")
-    try:
-        yield inbox
-    finally:
-        server.stop()
+    yield from _serve(Refusing({"alice@example.org"}), monkeypatch)
 
 
 def test_one_refused_address_never_stops_the_others(team, picky):

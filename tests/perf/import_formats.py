@@ -246,11 +246,11 @@ def main() -> None:
             for db in (a, b):
                 subprocess.run([exe, "--db", str(db), "db", "init"], check=True,
                                capture_output=True)
-            t_fmt = timed([exe, "--db", str(a), "--as", "bench", "import",
+            t_fmt = timed([exe, "--db", str(a), "--new-analyst", "--as", "bench", "import",
                            *map(str, files), "--from", fmt])
             with open(d / "same.jsonl", "w") as fh:
                 subprocess.run([exe, "--db", str(a), "export"], stdout=fh, check=True)
-            t_jsonl = timed([exe, "--db", str(b), "--as", "bench", "import",
+            t_jsonl = timed([exe, "--db", str(b), "--new-analyst", "--as", "bench", "import",
                              str(d / "same.jsonl")])
         print(f"{name:24} {t_fmt:9.2f} {t_jsonl:8.2f} {t_fmt / t_jsonl:6.2f}")
 

@@ -96,6 +96,7 @@ def build(db: Path, claims: int, forecasts: int, analysts: int, seed: int = 1,
     weights = [1 / (k + 1) ** skew for k in range(analysts)] if skew else None
     con = sqlite3.connect(db)
     at = "2016-01-01 00:00:00.000000"
+    con.execute("DELETE FROM analyst")  # who ran db init: this file's people are made here
     con.executemany("INSERT INTO analyst (id, name, created_at) VALUES (?, ?, ?)",
                     [(i + 1, f"analyst-{i:02d}", at) for i in range(analysts)])
     start = date(2015, 1, 1)

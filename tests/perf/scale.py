@@ -28,6 +28,7 @@ def build(db: Path, claims: int, analysts: int = 200, seed: int = 7) -> None:
     rng = random.Random(seed)
     con = sqlite3.connect(db)
     at = "2016-01-01 00:00:00.000000"
+    con.execute("DELETE FROM analyst")  # who ran db init: this file's people are made here
     con.executemany("INSERT INTO analyst (id, name, created_at) VALUES (?, ?, ?)",
                     [(i + 1, f"analyst-{i:03d}", at) for i in range(analysts)])
     start = date(2015, 1, 1)
