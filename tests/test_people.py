@@ -134,3 +134,15 @@ def test_imports_and_seeds_still_add_the_analysts_they_name(strict):
     assert got["added"]["analysts"] >= 1
     strict.ok("seed")
     assert "Neil Flynn" in {a["name"] for a in strict.json("analyst")}
+
+
+def test_importing_as_someone_unknown_is_refused_too(strict, tmp_path):
+    from pathlib import Path
+
+    sample = Path(__file__).parent / "import_samples" / "predictionbook.csv"
+    before = strict.snapshot()
+    res = strict.run("import", str(sample), user="imprter")
+    assert res.exit_code == 1 and "no analyst named 'imprter'" in one_line_error(res)
+    assert strict.snapshot() == before
+    strict.ok("import", str(sample), user="TESTER")  # who is known, in any case
+    assert "TESTER" not in {a["name"] for a in strict.json("analyst")}

@@ -15,17 +15,18 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ledger.core import rules
-from ledger.errors import RuleViolation
+from ledger.errors import NotFound, RuleViolation
 from ledger.ops import import_outcomes, refresh
 from ledger.ops.existing import existing_claim, existing_source, same_or_fail
 from ledger.ops.import_state import WRITE_BATCH, State, batched, first_free_id, of_kind
+from ledger.ops.lookup import analyst_id
 from ledger.ops.progress import Progress, tick
 from ledger.ops.records import ImportFileError, Labelled, Record, read_records, refuse
 from ledger.ops.spool import Spool
 from ledger.store import audit
 from ledger.store.audit import clock
 from ledger.store.bulk import insert_many
-from ledger.store.engine import Store
+from ledger.store.engine import NEW_ANALYSTS, Store
 from ledger.store.tables import (
     ANALYST,
     CLAIM,
@@ -73,6 +74,11 @@ def _import(conn: Connection, store: Store, actor: str, records: list[Labelled] 
             progress: Progress, action: str, origin: str | dict[str, Any] | None, history: bool,
             weak: frozenset[str]) -> dict[str, int]:
     now = clock(conn)
+    try:  # who imports must be someone the ledger knows (the file's people are added)
+        analyst_id(conn, actor, None, create=False)
+    except NotFound:
+        if not conn.get_execution_options().get(NEW_ANALYSTS):
+            raise
     st = State(conn, now, records,
                 names={n: i for i, n in conn.execute(select(ANALYST.c.id, ANALYST.c.name))},
                 file_analysts={r["name"]: r for _, r in of_kind(records, "analyst")},
@@ -108,7 +114,7 @@ def _import(conn: Connection, store: Store, actor: str, records: list[Labelled] 
 
 def _record_event(st: State, actor: str, action: str, now: datetime,
                   origin: str | dict[str, Any] | None) -> None:
-    if actor not in st.names:
+    if not any(n.casefold() == actor.casefold() for n in st.names):  # (--new-analyst)
         me = insert_id(st.conn, ANALYST.insert().values(name=actor, created_at=now))
         st.prints.add(f"analyst/{me}", {"id": me, "name": actor,
                                                   "affiliation": None, "created_at": now})
