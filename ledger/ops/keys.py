@@ -14,10 +14,11 @@ from ledger.core.keys import clean_text
 from ledger.errors import RuleViolation, UsageError
 from ledger.ops.changes import Done
 from ledger.ops.lookup import analyst_id, names
+from ledger.ops.settings import record_rows
 from ledger.store.audit import Journal, clock, keys_of
 from ledger.store.engine import Store
-from ledger.store.signing import REQUIRE, Signer, fingerprint
-from ledger.store.tables import ANALYST_KEY, SETTING, insert_id
+from ledger.store.signing import REQUIRE, Signer
+from ledger.store.tables import ANALYST_KEY, insert_id
 
 
 def add_key(store: Store, actor: str, new: Signer, *, note: str | None = None) -> Done:
@@ -74,17 +75,10 @@ def revoke(store: Store, actor: str, which: str | None = None, *,
 
 def require(store: Store, actor: str, on: bool, *, note: str | None = None) -> Done:
     """Make unsigned changes by analysts with a key fail at entry (or stop requiring it)."""
+    value = "on" if on else "off"
     with store.write() as conn:
-        now = clock(conn)
-        j = Journal(conn, actor, "setting.set", "setting")
-        me = analyst_id(conn, actor, j, when=now)
-        sid = insert_id(conn, SETTING.insert().values(
-            name=REQUIRE, value="on" if on else "off", note=clean_text(note, "note"),
-            recorded_by=me, recorded_at=now))
-        j.entity_id = sid
-        j.touch("setting", sid)
-        ev = j.commit(at=now)
-    return Done("setting", sid, REQUIRE, ev, detail="on" if on else "off")
+        ev, sid = record_rows(conn, actor, {REQUIRE: value}, note=note)
+    return Done("setting", sid, REQUIRE, ev, detail=value)
 
 
 def listing(store: Store) -> list[dict[str, Any]]:
@@ -96,5 +90,3 @@ def listing(store: Store) -> list[dict[str, Any]]:
                 for r in conn.execute(select(ANALYST_KEY).order_by(ANALYST_KEY.c.id))
                 .mappings()]
 
-
-__all__ = ["add_key", "fingerprint", "listing", "require", "revoke"]

@@ -16,6 +16,7 @@ from ledger.core.keys import clean_text, required_text
 from ledger.errors import NotFound, RuleViolation
 from ledger.ops.changes import Done, _live
 from ledger.ops.lookup import analyst_id, current_resolution, find_claim
+from ledger.ops.settings import record_rows
 from ledger.ops.versions import bump_version, check_version
 from ledger.store.audit import Journal, clock
 from ledger.store.engine import Store
@@ -26,7 +27,6 @@ from ledger.store.tables import (
     READING,
     RES_EVIDENCE,
     RESOLUTION,
-    SETTING,
     insert_id,
 )
 
@@ -159,13 +159,5 @@ def set_grace(store: Store, actor: str, days: int, *, note: str | None = None) -
     """Set the ledger's grace period for typing delays; earlier reports keep the old one."""
     hindsight.check_grace(days)
     with store.write() as conn:
-        now = clock(conn)
-        j = Journal(conn, actor, "setting.set", "setting")
-        me = analyst_id(conn, actor, j, when=now)
-        sid = insert_id(conn, SETTING.insert().values(
-            name=hindsight.GRACE_SETTING, value=str(days), note=clean_text(note, "note"),
-            recorded_by=me, recorded_at=now))
-        j.entity_id = sid
-        j.touch("setting", sid)
-        ev = j.commit(at=now)
+        ev, sid = record_rows(conn, actor, {hindsight.GRACE_SETTING: str(days)}, note=note)
     return Done("setting", sid, hindsight.GRACE_SETTING, ev, detail=str(days))

@@ -40,14 +40,22 @@ def record(conn: Connection, actor: str, values: Mapping[str, str], *,
            note: str | None = None) -> tuple[int, int]:
     """Write team settings in the caller's transaction as one audited event; returns the
     event's id and the last setting row's id."""
+    return record_rows(conn, actor, {settings.PREFIX + k: check(k, v) if v else ""
+                                     for k, v in values.items()}, note=note)
+
+
+def record_rows(conn: Connection, actor: str, rows: Mapping[str, str], *,
+                note: str | None = None) -> tuple[int, int]:
+    """Ledger settings (name -> value, already checked) as one audited ``setting.set`` event
+    in the caller's transaction: the one writer of the append-only ``setting`` table."""
     now = clock(conn)
     j = Journal(conn, actor, "setting.set", "setting")
     me = analyst_id(conn, actor, j, when=now)
     sid = 0
-    for key, value in values.items():
+    for name, value in rows.items():
         sid = insert_id(conn, SETTING.insert().values(
-            name=settings.PREFIX + key, value=check(key, value) if value else "",
-            note=clean_text(note, "note"), recorded_by=me, recorded_at=now))
+            name=name, value=value, note=clean_text(note, "note"), recorded_by=me,
+            recorded_at=now))
         j.touch("setting", sid)
     j.entity_id = sid
     return j.commit(at=now), sid
